@@ -1,0 +1,52 @@
+"""caselog: the audit trail of Swedish municipal child-welfare casework.
+
+An append-only log of immutable events with two time axes — when a fact happened
+(`occurred_on`) and when the log learned it (`recorded_at`) — that rebuilds, for any past
+date, each case's state. Start with `caselog.open(actor=...)`.
+"""
+
+from __future__ import annotations
+
+from caselog.api import CaseLog, IngestResult, ManualClock
+from caselog.api import open_log as open
+from caselog.errors import (
+    CaselogError,
+    ConcurrencyConflictError,
+    DuplicateEventError,
+    HistoricalOrderError,
+    HistoryError,
+    IngestRejectedError,
+    InvalidCorrectionError,
+    InvalidEventError,
+    PlacementEndsBeforeStartError,
+    Problem,
+    PurgedSubjectError,
+    SettingsError,
+    StorageError,
+    UnknownCaseError,
+    UnknownReferenceError,
+    UnsupportedStoreError,
+)
+
+__all__ = [
+    "CaseLog",
+    "CaselogError",
+    "ConcurrencyConflictError",
+    "DuplicateEventError",
+    "HistoricalOrderError",
+    "HistoryError",
+    "IngestRejectedError",
+    "IngestResult",
+    "InvalidCorrectionError",
+    "InvalidEventError",
+    "ManualClock",
+    "PlacementEndsBeforeStartError",
+    "Problem",
+    "PurgedSubjectError",
+    "SettingsError",
+    "StorageError",
+    "UnknownCaseError",
+    "UnknownReferenceError",
+    "UnsupportedStoreError",
+    "open",
+]

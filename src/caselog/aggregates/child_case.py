@@ -1,0 +1,154 @@
+"""The child's case file (personakt): stream `child:<child_id>`.
+
+Structure only: referenced reports, investigations, placements, care decisions, custody
+decisions, restrictions and interventions must exist in the case file; a placement cannot
+end before it began; nothing can be recorded after the case file was purged (gallring).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from caselog.aggregates.stream import Pending, Reference, StreamAggregate, Violation
+from caselog.errors import PlacementEndsBeforeStartError, PurgedSubjectError
+from caselog.events import (
+    EventCorrected,
+    PlacementEnded,
+    PlacementStarted,
+    RecordsPurged,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from datetime import date
+
+    from caselog.events import Event
+
+_SINGLE_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "protection_assessment_documented": (("report_event_id", "report_received"),),
+    "pre_assessment_extended": (("report_event_id", "report_received"),),
+    "feedback_requested": (("report_event_id", "report_received"),),
+    "feedback_given": (("report_event_id", "report_received"),),
+    "feedback_refused": (("report_event_id", "report_received"),),
+    "investigation_opened": (("application_event_id", "application_received"),),
+    "guardians_informed": (("investigation_id", "investigation"),),
+    "information_deferred": (("investigation_id", "investigation"),),
+    "investigation_extended": (("investigation_id", "investigation"),),
+    "investigation_concluded": (("investigation_id", "investigation"),),
+    "risk_assessment_documented": (("investigation_id", "investigation"),),
+    "placement_started": (("care_decision_id", "care_decision"),),
+    "placement_ended": (("placement_id", "placement"),),
+    "emergency_home_stay_extended": (("placement_id", "placement"),),
+    "care_reviewed": (("care_decision_id", "care_decision"),),
+    "immediate_custody_executed": (("custody_id", "custody"),),
+    "immediate_custody_ended": (("custody_id", "custody"),),
+    "reported_to_committee": (("custody_id", "custody"),),
+    "submitted_to_court": (
+        ("custody_id", "custody"),
+        ("care_decision_id", "care_decision"),
+    ),
+    "court_decided": (("custody_id", "custody"), ("care_decision_id", "care_decision")),
+    "care_application_filed": (("custody_id", "custody"),),
+    "court_extended_deadline": (("custody_id", "custody"),),
+    "contact_restriction_reviewed": (("restriction_id", "restriction"),),
+    "contact_restriction_lifted": (("restriction_id", "restriction"),),
+    "intervention_started": (("intervention_id", "intervention"),),
+    "non_execution_reported": (("intervention_id", "intervention"),),
+}
+"""type tag → (field, kind) of the optional or required single-id references."""
+
+_LIST_REFERENCES: dict[str, tuple[str, str]] = {
+    "investigation_opened": ("report_event_ids", "report_received"),
+    "investigation_not_opened": ("report_event_ids", "report_received"),
+}
+
+
+@dataclass
+class ChildCase(StreamAggregate):
+    """One child's case file. Guards structure only; never refuses a non-compliant fact."""
+
+    DECLARES: ClassVar[dict[str, tuple[str, str]]] = {
+        "investigation_opened": ("investigation_id", "investigation"),
+        "placement_started": ("placement_id", "placement"),
+        "care_decided": ("care_decision_id", "care_decision"),
+        "immediate_custody_decided": ("custody_id", "custody"),
+        "contact_restriction_decided": ("restriction_id", "restriction"),
+        "intervention_decided": ("intervention_id", "intervention"),
+    }
+    DECLARED_EVENT_KINDS: ClassVar[frozenset[str]] = frozenset(
+        {"report_received", "application_received"}
+    )
+
+    placement_events: dict[str, dict[str, str]] = field(default_factory=dict)
+    """placement_id → {"start"|"end": event_id}: which events bound each placement."""
+    dates: dict[str, date] = field(default_factory=dict)
+    """event_id → occurred_on (as last corrected) of placement starts and ends."""
+    purged_by: str | None = None
+    """The `records_purged` event that closed the case file, if any."""
+
+    def add(self, event: Event) -> None:
+        """Fold one event, remembering placement bounds and the purge."""
+        if self.purged_by is None and isinstance(event, RecordsPurged):
+            self.purged_by = event.event_id
+        super().add(event)
+        fact = event.replacement if isinstance(event, EventCorrected) else event
+        event_id = (
+            event.target_event_id if isinstance(event, EventCorrected) else event.event_id
+        )
+        if isinstance(fact, PlacementStarted | PlacementEnded):
+            end = "start" if isinstance(fact, PlacementStarted) else "end"
+            self.placement_events.setdefault(fact.placement_id, {})[end] = event_id
+            self.dates[event_id] = fact.occurred_on
+
+    def references(self, event: Event) -> Iterator[Reference]:
+        """Single ids and id lists that must resolve in the case file."""
+        yield from super().references(event)
+        for name, kind in _SINGLE_REFERENCES.get(event.type, ()):
+            if (value := getattr(event, name)) is not None:
+                yield Reference(name, kind, value)
+        if (spec := _LIST_REFERENCES.get(event.type)) is not None:
+            name, kind = spec
+            for i, value in enumerate(getattr(event, name)):
+                yield Reference(f"{name}[{i}]", kind, value)
+
+    def keeps(self, event: Event) -> bool:
+        """Placement bounds (and their corrections) are checked on their dates."""
+        fact = event.replacement if isinstance(event, EventCorrected) else event
+        return super().keeps(event) or isinstance(fact, PlacementStarted | PlacementEnded)
+
+    def check(self, pending: Pending) -> list[Violation]:
+        """Also: no placement ends before it began; nothing after a purge."""
+        if self.purged_by is not None and pending.event_id != self.purged_by:
+            return [
+                Violation(
+                    "",
+                    f"{self.stream} was purged (records_purged {self.purged_by!r}); "
+                    "nothing more can be recorded",
+                    PurgedSubjectError,
+                )
+            ]
+        found = super().check(pending)
+        event = pending.event
+        # Judged at the end (or at a correction of either bound), so it is said once.
+        fact = event.replacement if isinstance(event, EventCorrected) else event
+        if not found and (
+            isinstance(event, PlacementEnded)
+            or isinstance(fact, PlacementStarted | PlacementEnded)
+            and isinstance(event, EventCorrected)
+        ):
+            assert isinstance(fact, PlacementStarted | PlacementEnded)  # noqa: S101
+            found.extend(self._placement_order(fact.placement_id))
+        return found
+
+    def _placement_order(self, placement_id: str) -> Iterator[Violation]:
+        bounds = self.placement_events.get(placement_id, {})
+        if "start" in bounds and "end" in bounds:
+            start, end = self.dates[bounds["start"]], self.dates[bounds["end"]]
+            if end < start:
+                yield Violation(
+                    "occurred_on",
+                    f"placement {placement_id!r} would end on {end} before it began "
+                    f"on {start}",
+                    PlacementEndsBeforeStartError,
+                )

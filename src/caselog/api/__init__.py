@@ -1,0 +1,16 @@
+"""The façade: open a log, record and ingest events, ask what it shows for any date."""
+
+from __future__ import annotations
+
+from caselog.api.clock import ManualClock, resolve_known_at, system_clock
+from caselog.api.ingest import IngestResult
+from caselog.api.log import CaseLog, open_log
+
+__all__ = [
+    "CaseLog",
+    "IngestResult",
+    "ManualClock",
+    "open_log",
+    "resolve_known_at",
+    "system_clock",
+]

@@ -1,0 +1,274 @@
+"""Ingest: a whole batch of events, all or nothing, in two phases (DESIGN.md D6).
+
+Phase 1 reads the input once: JSON, schema, structural invariants against the stored
+streams and the whole batch, and idempotency (an `event_id` already stored — or repeated in
+the batch — with the same canonical payload is skipped and counted; with another payload
+it is an error). Every problem is collected (the first 1,000 listed, all counted); any
+problem rejects the batch with nothing written. The validated rows go to a spool file, so
+memory holds ids and compact checks, never payloads.
+
+Phase 2 replays the spool into one transaction. If another writer appended to the same
+streams meanwhile, the append conflicts and ingest starts again from phase 1 (three
+retries).
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from caselog.aggregates import StreamAggregate, aggregate_for
+from caselog.errors import ConcurrencyConflictError, IngestRejectedError, Problem
+from caselog.events import EventModel
+from caselog.interchange import ParsedLine, parse_line, parse_object
+from caselog.storage import LogRow, canonical_payload, topic_of
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from datetime import datetime
+
+    from caselog.events import Event
+    from caselog.storage import EventStore
+
+    Progress = Callable[[str, int, int | None], None]
+    """(stage, done, total): `checking` counts input bytes or items, `writing` rows."""
+
+RETRIES = 3
+_CHUNK = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What an ingest did: lines read, events written, and what it skipped."""
+
+    read: int
+    written: int
+    already_stored: int
+    repeated_in_batch: int
+    first_position: int | None
+    last_position: int | None
+    attempts: int
+
+
+@dataclass
+class _Plan:
+    """What phase 1 learned: the spool of new rows and the counts."""
+
+    spool: IO[bytes]
+    read: int = 0
+    new: int = 0
+    already_stored: int = 0
+    repeated: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    total_problems: int = 0
+
+    def problem(self, problem: Problem) -> None:
+        self.total_problems += 1
+        if len(self.problems) < IngestRejectedError.MAX_LISTED:
+            self.problems.append(problem)
+
+
+def ingest(
+    store: EventStore,
+    source: Path | Sequence[str | dict[str, Any] | Event],
+    *,
+    historical: bool,
+    clock: Callable[[], datetime],
+    actor: str,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Validate and write a batch, all or nothing; see the module docstring."""
+    for attempt in range(1, RETRIES + 2):
+        with tempfile.TemporaryFile(prefix="caselog-ingest-") as spool:
+            plan = _check(store, source, spool, historical=historical, progress=progress)
+            if plan.total_problems:
+                raise IngestRejectedError(plan.problems, plan.total_problems)
+            spool.seek(0)
+            try:
+                appended = store.append(
+                    _rows(spool, plan.new, progress), clock=clock, ingested_by=actor
+                )
+            except ConcurrencyConflictError:
+                if attempt > RETRIES:
+                    raise
+                continue
+        return IngestResult(
+            plan.read,
+            appended.count,
+            plan.already_stored,
+            plan.repeated,
+            appended.first_position,
+            appended.last_position,
+            attempt,
+        )
+    raise AssertionError  # pragma: no cover - the loop returns or raises
+
+
+def _check(
+    store: EventStore,
+    source: Path | Sequence[str | dict[str, Any] | Event],
+    spool: IO[bytes],
+    *,
+    historical: bool,
+    progress: Progress | None,
+) -> _Plan:
+    plan = _Plan(spool)
+    aggregates: dict[str, StreamAggregate] = {}
+    heads: dict[str, int] = {}
+    seen: dict[str, tuple[int, int]] = {}  # event_id → (payload hash, line)
+    last_registered = store.last_recorded_at() if historical else None
+    last_line = 0
+    for chunk in _chunks(
+        _parsed(source, historical=historical, plan=plan, progress=progress)
+    ):
+        _load_streams(store, chunk, aggregates, heads)
+        stored = store.stored_payloads([p.event.event_id for p in chunk])
+        for parsed in chunk:
+            event = parsed.event
+            payload = canonical_payload(event)
+            if (previous := stored.get(event.event_id)) is not None:
+                if previous[1] == payload:
+                    plan.already_stored += 1
+                else:
+                    plan.problem(
+                        Problem(
+                            parsed.line,
+                            "event_id",
+                            f"{event.event_id!r} is already stored with another payload",
+                        )
+                    )
+                continue
+            if (earlier := seen.get(event.event_id)) is not None:
+                if earlier[0] == hash(payload):
+                    plan.repeated += 1
+                else:
+                    plan.problem(
+                        Problem(
+                            parsed.line,
+                            "event_id",
+                            f"{event.event_id!r} is used on line {earlier[1]} "
+                            "with a different payload",
+                        )
+                    )
+                continue
+            seen[event.event_id] = (hash(payload), parsed.line)
+            if parsed.registered_at is not None:
+                if last_registered is not None and parsed.registered_at < last_registered:
+                    where = (
+                        f"line {last_line}" if last_line else "the log's last recorded_at"
+                    )
+                    plan.problem(
+                        Problem(
+                            parsed.line,
+                            "registered_at",
+                            f"{parsed.registered_at.isoformat()} is earlier than {where} "
+                            f"({last_registered.isoformat()}); historical lines must be "
+                            "in non-decreasing registered_at order",
+                        )
+                    )
+                else:
+                    last_registered, last_line = parsed.registered_at, parsed.line
+            aggregate = aggregates[event.stream]
+            aggregate.add_to_batch(event, parsed.line)
+            heads[event.stream] += 1
+            plan.new += 1
+            pickle.dump(
+                (
+                    event.stream,
+                    heads[event.stream],
+                    topic_of(event),
+                    payload,
+                    event.event_id,
+                    parsed.registered_at,
+                ),
+                spool,
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+    for aggregate in aggregates.values():
+        for line, violation in aggregate.verify():
+            plan.problem(Problem(line, violation.field, violation.reason))
+    plan.problems.sort(key=lambda p: p.line)
+    return plan
+
+
+def _load_streams(
+    store: EventStore,
+    chunk: list[ParsedLine],
+    aggregates: dict[str, StreamAggregate],
+    heads: dict[str, int],
+) -> None:
+    """Fold the stored events of streams first seen in this chunk into their aggregates."""
+    new = {p.event.stream for p in chunk} - aggregates.keys()
+    if not new:
+        return
+    found = store.heads(new)
+    for stream in new:
+        aggregates[stream] = aggregate_for(stream)
+        heads[stream] = found.get(stream, 0)
+    if found:
+        for recorded in store.read_streams(list(found)):
+            aggregates[recorded.stream].add(recorded.event)
+
+
+def _parsed(
+    source: Path | Sequence[str | dict[str, Any] | Event],
+    *,
+    historical: bool,
+    plan: _Plan,
+    progress: Progress | None,
+) -> Iterator[ParsedLine]:
+    for line, item, size in _items(source):
+        plan.read += 1
+        if progress is not None:
+            progress("checking", size, None)
+        if isinstance(item, Problem):
+            parsed: ParsedLine | list[Problem] = [item]
+        elif isinstance(item, EventModel):
+            parsed = ParsedLine(line, item, None)
+        elif isinstance(item, dict):
+            parsed = parse_object(item, line, historical=historical)
+        else:
+            parsed = parse_line(item, line, historical=historical)
+        if isinstance(parsed, list):
+            for problem in parsed:
+                plan.problem(problem)
+        else:
+            yield parsed
+
+
+def _items(
+    source: Path | Sequence[str | dict[str, Any] | Event],
+) -> Iterator[tuple[int, Any, int]]:
+    """(line number, item, size) for every non-blank input line or item."""
+    if isinstance(source, Path):
+        with source.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                if not raw.strip():
+                    continue
+                try:
+                    yield number, raw.decode("utf-8"), len(raw)
+                except UnicodeDecodeError as error:
+                    reason = f"not UTF-8 (byte {error.start + 1})"
+                    yield number, Problem(number, "", reason), len(raw)
+        return
+    for number, item in enumerate(source, start=1):
+        if not isinstance(item, str) or item.strip():
+            yield number, item, 1
+
+
+def _chunks(parsed: Iterable[ParsedLine]) -> Iterator[list[ParsedLine]]:
+    iterator = iter(parsed)
+    while chunk := list(islice(iterator, _CHUNK)):
+        yield chunk
+
+
+def _rows(spool: IO[bytes], total: int, progress: Progress | None) -> Iterator[LogRow]:
+    for done in range(1, total + 1):
+        row = LogRow(*pickle.load(spool))  # noqa: S301 - our own spool, written just now
+        if progress is not None and (done % _CHUNK == 0 or done == total):
+            progress("writing", done, total)
+        yield row

@@ -1,0 +1,202 @@
+"""`CaseLog`: the façade over one municipality's log (DESIGN.md Interfaces, D10).
+
+Its methods are the commands (`record`, `ingest`) and the queries (`case`, `timeline`,
+`history`). Every query takes `on` (valid time) and `known_at` (transaction time) and
+answers exactly what the reference semantics (`caselog.projections.as_of`) defines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+from caselog.aggregates import aggregate_for
+from caselog.api.clock import resolve_known_at, system_clock
+from caselog.api.ingest import IngestResult, ingest
+from caselog.errors import ConcurrencyConflictError, DuplicateEventError, UnknownCaseError
+from caselog.events import Recorded
+from caselog.projections import (
+    CaseState,
+    TimelineEntry,
+    as_of,
+    fold_case_state,
+    timeline_of,
+)
+from caselog.storage import canonical_payload, open_store, row_for
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from datetime import date, datetime
+    from types import TracebackType
+
+    from caselog.api.ingest import Progress
+    from caselog.events import Event
+    from caselog.storage import EventStore
+
+
+class CaseLog:
+    """One municipality's append-only, bitemporal log of child-welfare casework."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        *,
+        actor: str,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        """Wrap an open store; `actor` is who records (and, later, who reads)."""
+        if not actor:
+            msg = "an actor is required: who records and reads the log"
+            raise ValueError(msg)
+        self.store = store
+        self.actor = actor
+        self.clock = clock or system_clock
+
+    @property
+    def url(self) -> str:
+        """The store URL (without a password)."""
+        return self.store.url
+
+    # -- commands ---------------------------------------------------------------------
+
+    def record(self, event: Event) -> Recorded[Event]:
+        """Append one event now; return it as the log holds it.
+
+        Re-recording an event already stored with the same payload returns the stored one.
+
+        Raises:
+            DuplicateEventError: its `event_id` is stored with another payload.
+            HistoryError: it breaks its stream's structure (D5); nothing is written.
+            ConcurrencyConflictError: another writer appended to the stream meanwhile.
+        """
+        stream = event.stream
+        stored = self.store.stored_payloads([event.event_id])
+        if event.event_id in stored:
+            if stored[event.event_id][1] != canonical_payload(event):
+                raise DuplicateEventError(event.event_id)
+            return next(
+                r
+                for r in self.store.read_streams([stream])
+                if r.event.event_id == event.event_id
+            )
+        existing = self.store.read_streams([stream])
+        aggregate = aggregate_for(stream)
+        for recorded in existing:
+            aggregate.add(recorded.event)
+        aggregate.add(event)
+        for violation in aggregate.violations(event):
+            raise violation.error(
+                f"{violation.field}: {violation.reason}"
+                if violation.field
+                else violation.reason,
+                event_id=event.event_id,
+                stream=stream,
+                field=violation.field,
+            )
+        version = max((r.stream_version for r in existing), default=0) + 1
+        try:
+            appended = self.store.append(
+                [row_for(event, version)], clock=self.clock, ingested_by=self.actor
+            )
+        except ConcurrencyConflictError:
+            raise ConcurrencyConflictError([stream]) from None
+        assert appended.last_position is not None  # noqa: S101
+        assert appended.recorded_at is not None  # noqa: S101
+        return Recorded(
+            event, stream, version, appended.last_position, appended.recorded_at, self.actor
+        )
+
+    def ingest(
+        self,
+        source: str | Path | Iterable[str | dict[str, Any] | Event],
+        *,
+        historical: bool = False,
+        progress: Progress | None = None,
+    ) -> IngestResult:
+        """Ingest a JSON Lines file (a path) or events, all or nothing (D6).
+
+        Raises:
+            IngestRejectedError: any line is bad; `.errors` lists (line, field, reason).
+            ConcurrencyConflictError: other writers kept winning after three retries.
+        """
+        items = Path(source) if isinstance(source, str | Path) else list(source)
+        return ingest(
+            self.store,
+            items,
+            historical=historical,
+            clock=self.clock,
+            actor=self.actor,
+            progress=progress,
+        )
+
+    # -- queries ----------------------------------------------------------------------
+
+    def history(
+        self, *streams: str, known_at: date | datetime | None = None
+    ) -> list[Recorded[Event]]:
+        """The events of the given streams recorded up to `known_at`, in log order."""
+        return self.store.read_streams(
+            streams, known_at=resolve_known_at(known_at, self.clock)
+        )
+
+    def events(
+        self, *, known_at: date | datetime | None = None
+    ) -> Iterator[Recorded[Event]]:
+        """Every event in the log recorded up to `known_at`, in log order."""
+        return self.store.read_log(known_at=resolve_known_at(known_at, self.clock))
+
+    def case(
+        self, case_id: str, *, on: date, known_at: date | datetime | None = None
+    ) -> CaseState:
+        """The state of a child's case file on `on`, as the log showed it at `known_at`.
+
+        Raises:
+            UnknownCaseError: the log has never held anything about this child.
+        """
+        moment = resolve_known_at(known_at, self.clock)
+        stored = self._case_history(case_id)
+        return fold_case_state(
+            case_id, as_of(stored, on=on, known_at=moment), on=on, known_at=moment
+        )
+
+    def timeline(
+        self, case_id: str, *, known_at: date | datetime | None = None
+    ) -> list[TimelineEntry]:
+        """Every event of a child's case file with both time axes, marks included."""
+        moment = resolve_known_at(known_at, self.clock)
+        return timeline_of(self._case_history(case_id), known_at=moment)
+
+    def _case_history(self, case_id: str) -> list[Recorded[Event]]:
+        stored = self.store.read_streams([f"child:{case_id}"])
+        if not stored:
+            raise UnknownCaseError(case_id)
+        return stored
+
+    # -- lifecycle --------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self.store.close()
+
+    def __enter__(self) -> Self:
+        """Use as a context manager that closes the log."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close the log."""
+        self.close()
+
+
+def open_log(
+    url: str | None = None,
+    *,
+    actor: str,
+    clock: Callable[[], datetime] | None = None,
+) -> CaseLog:
+    """Open the log at `url` (default `sqlite:///caselog.db`, i.e. `./caselog.db`)."""
+    return CaseLog(open_store(url), actor=actor, clock=clock)

@@ -1,0 +1,174 @@
+"""The envelope every event carries, the shared enums and the subject mixins (DESIGN.md D2).
+
+An event is a fact that happened in the world, in the past tense. The sender supplies the
+envelope (`event_id`, `type`, `occurred_on`, `actor`) and the subject ids; the log assigns
+`stream`, `stream_version`, `position`, `recorded_at` and `ingested_by` at commit, and those
+live on `Recorded`, never on the fact itself.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, ClassVar, Final, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+ID_PATTERN: Final = r"^[A-Za-z0-9._:-]{1,128}$"
+"""Ids (event ids and subject ids): 1–128 of `[A-Za-z0-9._:-]` (DESIGN.md D2)."""
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
+
+SUBJECT_FIELDS: Final = ("child_id", "matter_id", "home_id", "committee_id")
+"""The subject ids in stream-choosing order: an event goes to the first one it has."""
+
+STREAM_KINDS: Final = {
+    "child_id": "child",
+    "matter_id": "matter",
+    "home_id": "home",
+    "committee_id": "committee",
+}
+
+
+def new_event_id() -> str:
+    """Return a fresh UUID4 for an event recorded without one."""
+    return str(uuid.uuid4())
+
+
+class DecidedBy(StrEnum):
+    """Who took a decision; delegation rules (SoL 2001:453 10 kap. 4 §) depend on it."""
+
+    COMMITTEE = "committee"
+    """The social welfare committee (socialnämnd)."""
+    SUBCOMMITTEE = "subcommittee"
+    """A sub-committee for individual cases (myndighetsutskott, individutskott)."""
+    CHAIR = "chair"
+    """The committee's chair (ordförande), LVU 6 §."""
+    MEMBER = "member"
+    """A committee member appointed to decide (förordnad ledamot), LVU 6 §."""
+    OFFICIAL = "official"
+    """A case officer under delegation (tjänsteman)."""
+
+
+class HomeType(StrEnum):
+    """The kind of home a child is placed in (SoL 2025:400 9 kap., 22 kap.)."""
+
+    FAMILY_HOME = "family_home"
+    """Foster home (familjehem)."""
+    KINSHIP_HOME = "kinship_home"
+    """A family home in the child's network (nätverkshem)."""
+    EMERGENCY_HOME = "emergency_home"
+    """Emergency foster home (jourhem)."""
+    RESIDENTIAL_HOME = "residential_home"
+    """Residential care home (hem för vård eller boende, HVB)."""
+    SUPPORTED_HOUSING = "supported_housing"
+    """Supported housing, 16–20 years (stödboende)."""
+    SECURE_YOUTH_HOME = "secure_youth_home"
+    """Secure youth home (särskilt ungdomshem, SiS), LVU 12 §."""
+    PRIVATE_HOME = "private_home"
+    """A private home approved by consent (privatplacering, medgivande)."""
+
+
+class EventModel(BaseModel):
+    """The envelope of every event (DESIGN.md D2): frozen, strict about unknown fields.
+
+    `type` is the permanent snake_case tag of the class; `occurred_on` is the one
+    valid-time date of the fact (received, decided, started, held). `event_id` is required
+    in JSON Lines input; `record()` makes a UUID4 when a Python caller leaves it out.
+    """
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=False, use_enum_values=False
+    )
+
+    schema_version: ClassVar[int] = 1
+    """The stored topic is `<type>.v<schema_version>`; bump it with an upcaster."""
+
+    event_id: Id = Field(default_factory=new_event_id)
+    type: str
+    occurred_on: date
+    actor: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+    @property
+    def subject_ids(self) -> dict[str, str]:
+        """The subject ids this event carries, in stream-choosing order."""
+        return {
+            name: value
+            for name in SUBJECT_FIELDS
+            if (value := getattr(self, name, None)) is not None
+        }
+
+    @property
+    def stream(self) -> str:
+        """The stream this event belongs to: `child:<id>`, `matter:<id>`, … (D2)."""
+        for name, value in self.subject_ids.items():
+            return f"{STREAM_KINDS[name]}:{value}"
+        msg = f"{self.type} carries no subject id"  # pragma: no cover - models forbid it
+        raise ValueError(msg)  # pragma: no cover
+
+    @classmethod
+    def topic(cls) -> str:
+        """The stored topic: the permanent type tag plus the schema version (D1)."""
+        tag = cls.model_fields["type"].default
+        return f"{tag}.v{cls.schema_version}"
+
+
+class ChildEvent(EventModel):
+    """An event in a child's case file (personakt): stream `child:<child_id>`."""
+
+    child_id: Id
+
+
+class HomeEvent(EventModel):
+    """An event about a family home or other home: stream `home:<home_id>`."""
+
+    home_id: Id
+
+
+class MatterEvent(EventModel):
+    """A deviation or Lex Sarah matter: stream `matter:<matter_id>`."""
+
+    matter_id: Id
+
+
+class CommitteeEvent(EventModel):
+    """A committee-level fact (meetings, lists to IVO): stream `committee:<id>`."""
+
+    committee_id: Id
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def type_tag(class_name: str) -> str:
+    """Return the snake_case tag of an event class name, acronyms as words.
+
+    >>> type_tag("LexSarahReportedToIVO")
+    'lex_sarah_reported_to_ivo'
+    >>> type_tag("ReportReceived")
+    'report_received'
+    """
+    return _CAMEL.sub("_", class_name).lower()
+
+
+E = TypeVar("E", bound=EventModel)
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded(Generic[E]):
+    """An event as the log holds it: the fact plus what the log assigned at commit.
+
+    `position` is the global log order (eventsourcing's notification id), `recorded_at`
+    the transaction time in UTC (never decreasing along the log, D3).
+    """
+
+    event: E
+    stream: str
+    stream_version: int
+    position: int
+    recorded_at: datetime
+    ingested_by: str

@@ -1,0 +1,147 @@
+"""The storage port: what caselog needs from a backend, and what every backend shares.
+
+Backends (`sqlite.py`, `postgres.py`) are eventsourcing application recorders extended with
+the log's own columns — `event_id` (unique), `recorded_at` (transaction time, UTC) and
+`ingested_by` — behind this one interface, tested by one contract suite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import islice
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from eventsourcing.persistence import StoredEvent
+
+from caselog.errors import HistoricalOrderError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection, Iterable, Iterator
+
+    from caselog.events import Event, Recorded
+    from caselog.storage.mapping import LogRow
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """What one committed append wrote: how many events, where, and when."""
+
+    count: int
+    first_position: int | None
+    last_position: int | None
+    recorded_at: datetime | None
+    """The `recorded_at` of the last event written."""
+
+
+class EventStore(Protocol):
+    """The port every backend implements (STYLE.md G7)."""
+
+    url: str
+
+    def append(
+        self, rows: Iterable[LogRow], *, clock: Callable[[], datetime], ingested_by: str
+    ) -> Appended:
+        """Write all rows in one transaction, or none (D3, D6)."""
+        ...
+
+    def heads(self, streams: Collection[str]) -> dict[str, int]:
+        """The current version of each stream that exists."""
+        ...
+
+    def read_streams(
+        self, streams: Collection[str], *, known_at: datetime | None = None
+    ) -> list[Recorded[Event]]:
+        """The events of the given streams, in log order, recorded up to `known_at`."""
+        ...
+
+    def read_log(
+        self, *, after: int = 0, known_at: datetime | None = None, page: int = 5000
+    ) -> Iterator[Recorded[Event]]:
+        """Every event after position `after`, in log order, recorded up to `known_at`."""
+        ...
+
+    def stored_payloads(self, event_ids: Collection[str]) -> dict[str, tuple[str, bytes]]:
+        """event_id → (topic, canonical bytes) for the ids already stored."""
+        ...
+
+    def last_recorded_at(self) -> datetime | None:
+        """The `recorded_at` of the last event in the log (the maximum, by D3)."""
+        ...
+
+    def count(self) -> int:
+        """How many events the log holds."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Yield lists of at most `size` items (bounded memory for long inputs)."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+class RecordedAtAssigner:
+    """Assigns `recorded_at` under the write lock: `max(previous, clock())` (D3).
+
+    A historical import keeps each row's `registered_at`, refusing any that would make
+    `recorded_at` decrease along the log.
+    """
+
+    def __init__(self, previous: datetime | None, now: datetime) -> None:
+        """Start after the log's last `recorded_at`; `now` is the clock read once."""
+        if now.tzinfo is None:
+            msg = "the clock must return an aware datetime (UTC)"
+            raise ValueError(msg)
+        self.previous = previous
+        self.now = now.astimezone(UTC) if previous is None else max(previous, now)
+
+    def assign(self, row: LogRow) -> datetime:
+        """Return the `recorded_at` of the next row."""
+        if row.registered_at is None:
+            self.previous = self.now
+            return self.now
+        stamp = row.registered_at.astimezone(UTC)
+        if self.previous is not None and stamp < self.previous:
+            msg = (
+                f"registered_at {stamp.isoformat()} of {row.event_id!r} is earlier than "
+                f"the log's last recorded_at {self.previous.isoformat()}"
+            )
+            raise HistoricalOrderError(msg, event_id=row.event_id, stream=row.stream)
+        self.previous = stamp
+        return stamp
+
+
+def utc_text(moment: datetime) -> str:
+    """A UTC timestamp as fixed-width ISO text, so text order is time order (SQLite)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+@dataclass(frozen=True)
+class LogStoredEvent(StoredEvent):
+    """eventsourcing's `StoredEvent` with the log's own columns (D1, D2)."""
+
+    event_id: str
+    recorded_at: datetime
+    ingested_by: str
+
+
+def stored_event(
+    row: LogRow, stamps: RecordedAtAssigner, ingested_by: str
+) -> LogStoredEvent:
+    """The stored form of a row, stamped with its `recorded_at` under the write lock."""
+    return LogStoredEvent(
+        row.stream,
+        row.stream_version,
+        row.topic,
+        row.state,
+        row.event_id,
+        stamps.assign(row),
+        ingested_by,
+    )

@@ -1,0 +1,241 @@
+"""The PostgreSQL backend: eventsourcing's PostgreSQL recorder plus the log's columns.
+
+Same layout as SQLite (`originator_id` = stream, `notification_id` = log position) with
+`event_id` (unique), `recorded_at` (timestamptz) and `ingested_by`. Every append takes
+eventsourcing's `EXCLUSIVE` table lock first, so commit order is position order and the
+last `recorded_at` read under the lock is the true maximum, with concurrent writers too
+(D3). Readers are never blocked by it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg.sql import SQL, Identifier
+from sqlalchemy.engine import make_url
+
+from caselog.errors import ConcurrencyConflictError, StorageError
+from caselog.storage.mapping import LogRow, recorded_from
+from caselog.storage.port import (
+    Appended,
+    LogStoredEvent,
+    RecordedAtAssigner,
+    chunked,
+    stored_event,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection, Iterable, Iterator
+
+    from psycopg import Cursor
+    from psycopg.rows import DictRow
+
+    from caselog.events import Event, Recorded
+
+TABLE = "caselog_events"
+_PAGE = 5000
+
+
+class PostgresLogRecorder(PostgresApplicationRecorder):
+    """eventsourcing's PostgreSQL application recorder with the log's extra columns."""
+
+    def __init__(self, datastore: PostgresDatastore) -> None:
+        """Use the caselog table in the datastore's schema."""
+        super().__init__(datastore, events_table_name=TABLE)
+        table = Identifier(datastore.schema), Identifier(TABLE)
+        self.sql_create_statements[self.create_table_statement_index] = SQL(
+            "CREATE TABLE IF NOT EXISTS {}.{} ("
+            "originator_id text NOT NULL, "
+            "originator_version bigint NOT NULL, "
+            "topic text NOT NULL, "
+            "state bytea NOT NULL, "
+            "event_id text NOT NULL, "
+            "recorded_at timestamptz NOT NULL, "
+            "ingested_by text NOT NULL, "
+            "notification_id bigserial, "
+            "PRIMARY KEY (originator_id, originator_version))"
+        ).format(*table)
+        self.sql_create_statements.append(
+            SQL("CREATE UNIQUE INDEX IF NOT EXISTS {} ON {}.{} (event_id)").format(
+                Identifier(f"{TABLE}_event_id_idx"), *table
+            )
+        )
+        self.insert_log_statement = SQL(
+            "INSERT INTO {}.{} (originator_id, originator_version, topic, state, "
+            "event_id, recorded_at, ingested_by) "
+            "SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::bytea[], "
+            "%s::text[], %s::timestamptz[], %s::text[])"
+        ).format(*table)
+
+    def _insert_stored_events(
+        self, curs: Cursor[DictRow], stored_events: Iterable[StoredEvent], **_: Any
+    ) -> None:
+        """Insert caselog rows in pages, column arrays through `unnest` (one round trip)."""
+        for page in chunked(stored_events, _PAGE):
+            rows = [s for s in page if isinstance(s, LogStoredEvent)]
+            curs.execute(
+                self.insert_log_statement,
+                (
+                    [s.originator_id for s in rows],
+                    [s.originator_version for s in rows],
+                    [s.topic for s in rows],
+                    [s.state for s in rows],
+                    [s.event_id for s in rows],
+                    [s.recorded_at for s in rows],
+                    [s.ingested_by for s in rows],
+                ),
+            )
+
+
+class PostgresEventStore:
+    """The log in a PostgreSQL database (`postgresql://user@host:port/dbname`)."""
+
+    def __init__(self, url: str) -> None:
+        """Connect and create the table if needed."""
+        parsed = make_url(url)
+        self.url = parsed.render_as_string(hide_password=True)
+        try:
+            self.datastore = PostgresDatastore(
+                dbname=parsed.database or "postgres",
+                host=parsed.host or "127.0.0.1",
+                port=parsed.port or 5432,
+                user=parsed.username or "postgres",
+                password=parsed.password or "",
+                schema=str(parsed.query.get("schema", "public")),
+                originator_id_type="text",
+                pool_size=2,
+                max_overflow=4,
+                connect_timeout=5,
+            )
+            self.recorder = PostgresLogRecorder(self.datastore)
+            self.recorder.create_table()
+        except (PersistenceError, psycopg.Error) as error:
+            msg = f"cannot open {self.url}: {error}"
+            raise StorageError(msg) from error
+        self._table = SQL("{}.{}").format(
+            Identifier(self.datastore.schema), Identifier(TABLE)
+        )
+
+    def append(
+        self, rows: Iterable[LogRow], *, clock: Callable[[], datetime], ingested_by: str
+    ) -> Appended:
+        """Write all rows in one transaction; any conflict rolls all of it back."""
+        try:
+            with self.datastore.transaction(commit=True) as curs:
+                self.recorder._lock_table(curs)  # noqa: SLF001
+                self.recorder._notify_channel(curs)  # noqa: SLF001
+                curs.execute(
+                    SQL(
+                        "SELECT notification_id, recorded_at FROM {} "
+                        "ORDER BY notification_id DESC LIMIT 1"
+                    ).format(self._table)
+                )
+                previous = curs.fetchone()
+                stamps = RecordedAtAssigner(
+                    previous["recorded_at"].astimezone(UTC) if previous else None, clock()
+                )
+                self.recorder._insert_stored_events(  # noqa: SLF001
+                    curs, (stored_event(row, stamps, ingested_by) for row in rows)
+                )
+                curs.execute(
+                    SQL(
+                        "SELECT COUNT(*) AS n, MIN(notification_id) AS lo, "
+                        "MAX(notification_id) AS hi FROM {} WHERE notification_id > %s"
+                    ).format(self._table),
+                    (previous["notification_id"] if previous else 0,),
+                )
+                written = curs.fetchone()
+        except (IntegrityError, psycopg.errors.UniqueViolation) as error:
+            raise ConcurrencyConflictError([]) from error
+        assert written is not None  # noqa: S101
+        if not written["n"]:
+            return Appended(0, None, None, None)
+        return Appended(written["n"], written["lo"], written["hi"], stamps.previous)
+
+    def heads(self, streams: Collection[str]) -> dict[str, int]:
+        """The current version of each existing stream among `streams`."""
+        rows = self._query(
+            SQL(
+                "SELECT originator_id, MAX(originator_version) AS v FROM {} "
+                "WHERE originator_id = ANY(%s) GROUP BY originator_id"
+            ).format(self._table),
+            [list(streams)],
+        )
+        return {row["originator_id"]: row["v"] for row in rows}
+
+    def read_streams(
+        self, streams: Collection[str], *, known_at: datetime | None = None
+    ) -> list[Recorded[Event]]:
+        """The events of `streams` in log order, recorded up to `known_at`."""
+        sql = SQL("SELECT * FROM {} WHERE originator_id = ANY(%s)").format(self._table)
+        params: list[Any] = [list(streams)]
+        if known_at is not None:
+            sql += SQL(" AND recorded_at <= %s")
+            params.append(known_at)
+        sql += SQL(" ORDER BY notification_id")
+        return [_recorded(row) for row in self._query(sql, params)]
+
+    def read_log(
+        self, *, after: int = 0, known_at: datetime | None = None, page: int = _PAGE
+    ) -> Iterator[Recorded[Event]]:
+        """Every event after `after`, page by page, recorded up to `known_at`."""
+        cutoff = SQL("") if known_at is None else SQL(" AND recorded_at <= %s")
+        extra: list[Any] = [] if known_at is None else [known_at]
+        sql = (
+            SQL("SELECT * FROM {} WHERE notification_id > %s").format(self._table)
+            + cutoff
+            + SQL(" ORDER BY notification_id LIMIT %s")
+        )
+        while rows := self._query(sql, [after, *extra, page]):
+            yield from (_recorded(row) for row in rows)
+            after = rows[-1]["notification_id"]
+
+    def stored_payloads(self, event_ids: Collection[str]) -> dict[str, tuple[str, bytes]]:
+        """event_id → (topic, canonical bytes) for the ids already stored."""
+        rows = self._query(
+            SQL("SELECT event_id, topic, state FROM {} WHERE event_id = ANY(%s)").format(
+                self._table
+            ),
+            [list(event_ids)],
+        )
+        return {row["event_id"]: (row["topic"], bytes(row["state"])) for row in rows}
+
+    def last_recorded_at(self) -> datetime | None:
+        """The `recorded_at` of the last event (the maximum, by D3)."""
+        rows = self._query(
+            SQL("SELECT recorded_at FROM {} ORDER BY notification_id DESC LIMIT 1").format(
+                self._table
+            ),
+            [],
+        )
+        return rows[0]["recorded_at"].astimezone(UTC) if rows else None
+
+    def count(self) -> int:
+        """How many events the log holds."""
+        rows = self._query(SQL("SELECT COUNT(*) AS n FROM {}").format(self._table), [])
+        return int(rows[0]["n"])
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.datastore.close()
+
+    def _query(self, sql: SQL | Any, params: list[Any]) -> list[Any]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(sql, params)
+            return list(curs.fetchall())
+
+
+def _recorded(row: Any) -> Recorded[Event]:
+    return recorded_from(
+        topic=row["topic"],
+        state=bytes(row["state"]),
+        stream=row["originator_id"],
+        stream_version=row["originator_version"],
+        position=row["notification_id"],
+        recorded_at=row["recorded_at"].astimezone(UTC),
+        ingested_by=row["ingested_by"],
+    )

@@ -1,0 +1,238 @@
+"""The embedded SQLite backend: eventsourcing's SQLite recorder plus the log's columns.
+
+The table keeps eventsourcing's layout (`originator_id` = stream, `originator_version` =
+stream version, `topic`, `state`, rowid = notification id = log position) and adds
+`event_id` (unique: a re-sent event is stored once), `recorded_at` and `ingested_by`.
+Writes take SQLite's write lock up front (`BEGIN IMMEDIATE`), so reading the last
+`recorded_at` and appending after it is atomic across processes too (D3).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import (
+    SQLiteApplicationRecorder,
+    SQLiteCursor,
+    SQLiteDatastore,
+)
+
+from caselog.errors import ConcurrencyConflictError, StorageError
+from caselog.storage.mapping import LogRow, recorded_from
+from caselog.storage.port import (
+    Appended,
+    LogStoredEvent,
+    RecordedAtAssigner,
+    chunked,
+    stored_event,
+    utc_text,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection, Iterable, Iterator
+
+    from caselog.events import Event, Recorded
+
+TABLE = "caselog_events"
+_IN_CHUNK = 900  # below SQLite's limit on bound parameters
+
+
+class SQLiteLogRecorder(SQLiteApplicationRecorder):
+    """eventsourcing's SQLite application recorder with the log's extra columns."""
+
+    def __init__(self, datastore: SQLiteDatastore) -> None:
+        """Use the caselog table in the given datastore."""
+        super().__init__(datastore, events_table_name=TABLE)
+        self.insert_events_statement = f"INSERT INTO {TABLE} VALUES (?,?,?,?,?,?,?)"
+
+    def construct_create_table_statements(self) -> list[str]:
+        """The log table and its unique `event_id` index."""
+        return [
+            (
+                f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+                "originator_id TEXT NOT NULL, "
+                "originator_version INTEGER NOT NULL, "
+                "topic TEXT NOT NULL, "
+                "state BLOB NOT NULL, "
+                "event_id TEXT NOT NULL, "
+                "recorded_at TEXT NOT NULL, "
+                "ingested_by TEXT NOT NULL, "
+                "PRIMARY KEY (originator_id, originator_version))"
+            ),
+            f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_event_id ON {TABLE} (event_id)",
+        ]
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Iterable[StoredEvent], **_: Any
+    ) -> None:
+        """Insert caselog rows (all columns) with one `executemany`."""
+        c.executemany(
+            self.insert_events_statement,
+            (
+                (
+                    s.originator_id,
+                    s.originator_version,
+                    s.topic,
+                    s.state,
+                    s.event_id,
+                    utc_text(s.recorded_at),
+                    s.ingested_by,
+                )
+                for s in stored_events
+                if isinstance(s, LogStoredEvent)
+            ),
+        )
+
+
+class SQLiteEventStore:
+    """The log in an SQLite file (`sqlite:///path.db`) or in memory (`sqlite://`)."""
+
+    def __init__(self, path: str | None) -> None:
+        """Open (and create) the log; `path=None` means a private in-memory database."""
+        if path is None:
+            self.url = "sqlite://"
+            db_name = f"file:caselog-{uuid.uuid4().hex}?mode=memory&cache=shared"
+        else:
+            self.url = f"sqlite:///{path}"
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            db_name = path
+        self.datastore = SQLiteDatastore(db_name, originator_id_type="text")
+        self.recorder = SQLiteLogRecorder(self.datastore)
+        try:
+            self.recorder.create_table()
+        except Exception as error:
+            msg = f"cannot open {self.url}: {error}"
+            raise StorageError(msg) from error
+
+    @contextmanager
+    def _write(self) -> Iterator[SQLiteCursor]:
+        with self.datastore.get_connection(commit=True) as connection:
+            cursor = connection.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
+
+    def append(
+        self, rows: Iterable[LogRow], *, clock: Callable[[], datetime], ingested_by: str
+    ) -> Appended:
+        """Write all rows in one transaction; any conflict rolls all of it back."""
+        try:
+            with self._write() as c:
+                c.execute(f"SELECT MAX(rowid), COUNT(*) FROM {TABLE}")
+                last_position, before = c.fetchone()
+                c.execute(
+                    f"SELECT recorded_at FROM {TABLE} WHERE rowid = ?",
+                    (last_position,),
+                )
+                previous = c.fetchone()
+                stamps = RecordedAtAssigner(
+                    datetime.fromisoformat(previous[0]) if previous else None, clock()
+                )
+                self.recorder._insert_events(  # noqa: SLF001
+                    c, (stored_event(row, stamps, ingested_by) for row in rows)
+                )
+                c.execute(f"SELECT MAX(rowid), COUNT(*) FROM {TABLE}")
+                end, after = c.fetchone()
+        except sqlite3.IntegrityError as error:
+            raise ConcurrencyConflictError([]) from error
+        count = after - before
+        if not count:
+            return Appended(0, None, None, None)
+        return Appended(count, end - count + 1, end, stamps.previous)
+
+    def heads(self, streams: Collection[str]) -> dict[str, int]:
+        """The current version of each existing stream among `streams`."""
+        found: dict[str, int] = {}
+        for chunk in chunked(streams, _IN_CHUNK):
+            marks = ",".join("?" * len(chunk))
+            for row in self._query(
+                f"SELECT originator_id, MAX(originator_version) FROM {TABLE} "
+                f"WHERE originator_id IN ({marks}) GROUP BY originator_id",
+                chunk,
+            ):
+                found[row[0]] = row[1]
+        return found
+
+    def read_streams(
+        self, streams: Collection[str], *, known_at: datetime | None = None
+    ) -> list[Recorded[Event]]:
+        """The events of `streams` in log order, recorded up to `known_at`."""
+        found: list[Recorded[Event]] = []
+        for chunk in chunked(streams, _IN_CHUNK):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT rowid, * FROM {TABLE} WHERE originator_id IN ({marks})"
+            params: list[Any] = list(chunk)
+            if known_at is not None:
+                sql += " AND recorded_at <= ?"
+                params.append(utc_text(known_at))
+            found.extend(_recorded(row) for row in self._query(sql, params))
+        found.sort(key=lambda r: r.position)
+        return found
+
+    def read_log(
+        self, *, after: int = 0, known_at: datetime | None = None, page: int = 5000
+    ) -> Iterator[Recorded[Event]]:
+        """Every event after `after`, page by page, recorded up to `known_at`."""
+        cutoff = "" if known_at is None else " AND recorded_at <= ?"
+        extra: list[Any] = [] if known_at is None else [utc_text(known_at)]
+        while rows := self._query(
+            f"SELECT rowid, * FROM {TABLE} WHERE rowid > ?{cutoff} ORDER BY rowid LIMIT ?",
+            [after, *extra, page],
+        ):
+            yield from (_recorded(row) for row in rows)
+            after = rows[-1][0]
+
+    def stored_payloads(self, event_ids: Collection[str]) -> dict[str, tuple[str, bytes]]:
+        """event_id → (topic, canonical bytes) for the ids already stored."""
+        found: dict[str, tuple[str, bytes]] = {}
+        for chunk in chunked(event_ids, _IN_CHUNK):
+            marks = ",".join("?" * len(chunk))
+            for row in self._query(
+                f"SELECT event_id, topic, state FROM {TABLE} WHERE event_id IN ({marks})",
+                chunk,
+            ):
+                found[row[0]] = (row[1], bytes(row[2]))
+        return found
+
+    def last_recorded_at(self) -> datetime | None:
+        """The `recorded_at` of the last event (the maximum, by D3)."""
+        rows = self._query(
+            f"SELECT recorded_at FROM {TABLE} ORDER BY rowid DESC LIMIT 1",
+            [],
+        )
+        return datetime.fromisoformat(rows[0][0]) if rows else None
+
+    def count(self) -> int:
+        """How many events the log holds."""
+        return int(self._query(f"SELECT COUNT(*) FROM {TABLE}", [])[0][0])
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.datastore.close()
+
+    def _query(self, sql: str, params: list[Any]) -> list[Any]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, params)
+            return list(c.fetchall())
+
+
+def _recorded(row: Any) -> Recorded[Event]:
+    return recorded_from(
+        topic=row["topic"],
+        state=row["state"],
+        stream=row["originator_id"],
+        stream_version=row["originator_version"],
+        position=row["rowid"],
+        recorded_at=datetime.fromisoformat(row["recorded_at"]),
+        ingested_by=row["ingested_by"],
+    )
