@@ -134,8 +134,10 @@ class ChildCase(StreamAggregate):
         fact = event.replacement if isinstance(event, EventCorrected) else event
         if not found and (
             isinstance(event, PlacementEnded)
-            or isinstance(fact, PlacementStarted | PlacementEnded)
-            and isinstance(event, EventCorrected)
+            or (
+                isinstance(fact, PlacementStarted | PlacementEnded)
+                and isinstance(event, EventCorrected)
+            )
         ):
             assert isinstance(fact, PlacementStarted | PlacementEnded)  # noqa: S101
             found.extend(self._placement_order(fact.placement_id))

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from caselog.aggregates import StreamAggregate, aggregate_for
 from caselog.errors import ConcurrencyConflictError, IngestRejectedError, Problem
@@ -228,7 +228,7 @@ def _parsed(
         if isinstance(item, Problem):
             parsed: ParsedLine | list[Problem] = [item]
         elif isinstance(item, EventModel):
-            parsed = ParsedLine(line, item, None)
+            parsed = ParsedLine(line, cast("Event", item), None)
         elif isinstance(item, dict):
             parsed = parse_object(item, line, historical=historical)
         else:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 TABLE = "caselog_events"
 _PAGE = 5000
+_CREATE_LOCK = 0x6361_7365_6C6F_67  # "caselog"
 
 
 class PostgresLogRecorder(PostgresApplicationRecorder):
@@ -112,13 +113,26 @@ class PostgresEventStore:
                 connect_timeout=5,
             )
             self.recorder = PostgresLogRecorder(self.datastore)
-            self.recorder.create_table()
+            self._create_table()
         except (PersistenceError, psycopg.Error) as error:
             msg = f"cannot open {self.url}: {error}"
             raise StorageError(msg) from error
         self._table = SQL("{}.{}").format(
             Identifier(self.datastore.schema), Identifier(TABLE)
         )
+
+    def _create_table(self) -> None:
+        """Create the table under an advisory lock.
+
+        `CREATE TABLE IF NOT EXISTS` is not atomic in PostgreSQL: two first writers can both
+        pass the check and collide in the catalogue. The lock makes them take turns.
+        """
+        with self.datastore.get_connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (_CREATE_LOCK,))
+            try:
+                self.recorder.create_table()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (_CREATE_LOCK,))
 
     def append(
         self, rows: Iterable[LogRow], *, clock: Callable[[], datetime], ingested_by: str
