@@ -1,0 +1,102 @@
+"""What a rule sees: the as-of view of one stream and of the streams it refers to (D8).
+
+Rules sit above the projections on purpose: the reference semantics (D4) folds the
+corrected, filtered events and then evaluates the rules, so a rule may read the folded
+case state as well as the facts themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, TypeVar
+
+from caselog.dates import days_between, swedish_date
+from caselog.events import EventModel
+from caselog.rules.model import Flag
+
+if TYPE_CHECKING:
+    from caselog.projections import CaseState, Viewed
+    from caselog.rules.judging import Duty
+    from caselog.rules.model import Obligation
+    from caselog.rules.settings import Settings
+
+E = TypeVar("E", bound=EventModel)
+
+
+class Scope(StrEnum):
+    """Which streams a rule is evaluated for."""
+
+    CHILD = "child"
+    """Once per child's case file (personakt)."""
+    MATTER = "matter"
+    """Once per deviation or lex Sarah matter."""
+    COMMITTEE = "committee"
+    """Once per committee (annual lists)."""
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """The as-of view a rule judges: one stream's facts, the referred streams, `on`."""
+
+    case_id: str
+    on: date
+    known_at: datetime
+    settings: Settings
+    facts: tuple[Viewed, ...]
+    """The stream's facts, corrected, up to `on`, in fold order (D4)."""
+    state: CaseState | None = None
+    """The folded case state (child streams only)."""
+    homes: Mapping[str, tuple[Viewed, ...]] = field(default_factory=dict)
+    """home_id → the facts of that home's stream, as of the same view."""
+    committee: tuple[Viewed, ...] = ()
+    """The facts of every committee stream (meetings, lists to IVO)."""
+
+    def of_type(self, kind: type[E]) -> Iterator[tuple[Viewed, E]]:
+        """The facts of one event class, with their view wrappers, in fold order."""
+        for viewed in self.facts:
+            if isinstance(viewed.event, kind):
+                yield viewed, viewed.event
+
+    def find(self, kind: type[E], **equal: object) -> tuple[str, date] | None:
+        """(event_id, occurred_on) of the first fact of a class whose fields equal `equal`.
+
+        Fields holding lists match when they contain the value (`report_event_ids=...`).
+        """
+        for _, event in self.of_type(kind):
+            if all(_matches(getattr(event, name), value) for name, value in equal.items()):
+                return event.event_id, event.occurred_on
+        return None
+
+    def registration_flags(self, viewed: Viewed) -> tuple[Flag, ...]:
+        """`late_registration` when a trigger was registered long after it happened (R21)."""
+        lag = days_between(viewed.event.occurred_on, swedish_date(viewed.recorded_at))
+        return (Flag.LATE_REGISTRATION,) if lag > self.settings.registration_flag_days else ()
+
+
+def _matches(actual: object, wanted: object) -> bool:
+    return wanted in actual if isinstance(actual, list) else actual == wanted
+
+
+RuleFunction = Callable[[RuleContext], Iterable["Obligation"]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule: the function that judges the duty, what it is, where it runs."""
+
+    evaluate: RuleFunction
+    duty: Duty
+    scope: Scope = Scope.CHILD
+
+    @property
+    def rule_id(self) -> str:
+        """The stable catalogue id (R01 … R24, sub-ids like R03b)."""
+        return self.duty.rule_id
+
+    @property
+    def name(self) -> str:
+        """The function's name: the duty, in words."""
+        return self.evaluate.__name__

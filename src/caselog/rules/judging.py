@@ -1,0 +1,177 @@
+"""Judging one deadline, and building the obligation that reports it (DESIGN.md D7).
+
+Every rule reduces to the same few questions — when was it due, when (if ever) was it
+satisfied, what does that make it on `on`, and which law decides — so they are answered
+once, here, and every rule reads like its statute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from caselog.dates import SundayRule, days_between, effective_due
+from caselog.rules.model import Flag, Obligation, Severity, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from caselog.events import EventModel
+    from caselog.rules.model import Law
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """A deadline judged on `on`: status, lateness, and the day that decides the law."""
+
+    status: Status
+    effective_due_on: date | None
+    days_late: int | None = None
+    days_overdue: int | None = None
+    decisive_on: date | None = None
+
+
+def judge(due_on: date, satisfied_on: date | None, on: date, sunday: SundayRule) -> Judgement:
+    """Judge a deadline on `on` (D7): met, met late, pending or overdue.
+
+    >>> j = judge(date(2024, 2, 14), date(2024, 2, 15), date(2024, 3, 1), SundayRule.STRICT)
+    >>> j.status.value, j.days_late
+    ('met_late', 1)
+    """
+    due = effective_due(due_on, sunday)
+    if satisfied_on is not None and satisfied_on <= on:
+        if satisfied_on <= due:
+            return Judgement(Status.MET, due, decisive_on=satisfied_on)
+        return Judgement(
+            Status.MET_LATE,
+            due,
+            days_late=days_between(due, satisfied_on),
+            decisive_on=satisfied_on,
+        )
+    if on <= due:
+        return Judgement(Status.PENDING, due, decisive_on=on)
+    return Judgement(
+        Status.OVERDUE,
+        due,
+        days_overdue=days_between(due, on),
+        decisive_on=due + timedelta(days=1),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Duty:
+    """What a rule says about itself: its id, law, severity and one-line explanations.
+
+    `explain_en`/`explain_sv` are sentences with `{due}` (the effective due date) filled in;
+    the status is appended in the same language.
+    """
+
+    rule_id: str
+    law: Law
+    severity: Severity
+    explain_en: str
+    explain_sv: str
+    parameters: tuple[str, ...] = ()
+    statuses: tuple[Status, ...] = (
+        Status.PENDING,
+        Status.MET,
+        Status.MET_LATE,
+        Status.OVERDUE,
+    )
+
+    def obligation(
+        self,
+        *,
+        case_id: str,
+        trigger_event_id: str | None,
+        trigger_on: date,
+        due_on: date | None,
+        judgement: Judgement,
+        satisfied_by: str | None = None,
+        satisfied_on: date | None = None,
+        part: str | None = None,
+        period: int | None = None,
+        flags: Iterable[Flag] = (),
+        severity: Severity | None = None,
+        rule_id: str | None = None,
+    ) -> Obligation:
+        """Build the obligation of this duty, citing the law per D7."""
+        decisive = judgement.decisive_on or trigger_on
+        at_trigger, decisive_law, citation, unverified = self.law.citation(trigger_on, decisive)
+        flag_set = list(dict.fromkeys(flags))
+        if unverified and Flag.CITATION_UNVERIFIED not in flag_set:
+            flag_set.append(Flag.CITATION_UNVERIFIED)
+        due_text = str(judgement.effective_due_on or due_on or "")
+        return Obligation(
+            rule_id=rule_id or self.rule_id,
+            case_id=case_id,
+            trigger_event_id=trigger_event_id,
+            part=part,
+            period=period,
+            trigger_on=trigger_on,
+            due_on=due_on,
+            effective_due_on=judgement.effective_due_on,
+            satisfied_by_event_id=satisfied_by if satisfied_on is not None else None,
+            satisfied_on=satisfied_on,
+            status=judgement.status,
+            days_late=judgement.days_late,
+            days_overdue=judgement.days_overdue,
+            severity=severity or self.severity,
+            flags=tuple(flag_set),
+            law_at_trigger=at_trigger,
+            law_decisive=decisive_law,
+            citation=citation,
+            explanation_sv=_explain(self.explain_sv, due_text, _STATUS_SV, judgement),
+            explanation_en=_explain(self.explain_en, due_text, _STATUS_EN, judgement),
+        )
+
+
+def _explain(
+    template: str, due: str, phrases: dict[Status, Callable[[Judgement], str]], j: Judgement
+) -> str:
+    return f"{template.format(due=due)} — {phrases[j.status](j)}"
+
+
+def not_applicable(
+    duty: Duty, *, case_id: str, event: EventModel, due_on: date | None, flags: Iterable[Flag] = ()
+) -> Obligation:
+    """The obligation of a duty that did not apply to `event` (not in force, an exception)."""
+    return duty.obligation(
+        case_id=case_id,
+        trigger_event_id=event.event_id,
+        trigger_on=event.occurred_on,
+        due_on=due_on,
+        judgement=Judgement(Status.NOT_APPLICABLE, due_on, decisive_on=event.occurred_on),
+        flags=flags,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    text: str
+    days: str = ""
+
+    def __call__(self, judgement: Judgement) -> str:
+        days = judgement.days_late if judgement.days_late is not None else judgement.days_overdue
+        return self.text + (self.days.format(days=days) if days is not None and self.days else "")
+
+
+_STATUS_EN: dict[Status, Callable[[Judgement], str]] = {
+    Status.PENDING: _Phrase("pending"),
+    Status.MET: _Phrase("met"),
+    Status.MET_LATE: _Phrase("met late", " by {days} day(s)"),
+    Status.OVERDUE: _Phrase("overdue", " by {days} day(s)"),
+    Status.WAIVED: _Phrase("waived (a documented exception applies)"),
+    Status.BREACHED: _Phrase("breached", " ({days} day(s))"),
+    Status.NOT_APPLICABLE: _Phrase("not applicable"),
+}
+_STATUS_SV: dict[Status, Callable[[Judgement], str]] = {
+    Status.PENDING: _Phrase("pågår"),
+    Status.MET: _Phrase("uppfyllt"),
+    Status.MET_LATE: _Phrase("uppfyllt för sent", ", {days} dag(ar)"),
+    Status.OVERDUE: _Phrase("försenat", ", {days} dag(ar)"),
+    Status.WAIVED: _Phrase("undantag (dokumenterade skäl)"),
+    Status.BREACHED: _Phrase("åsidosatt", " ({days} dag(ar))"),
+    Status.NOT_APPLICABLE: _Phrase("ej tillämpligt"),
+}
