@@ -20,11 +20,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from caselog.api import CaseLog, ManualClock, open_log
+from caselog.api import COLUMNS, CaseLog, ManualClock, open_log
 from caselog.dates import swedish_date
 from caselog.demo import DemoConfig, DemoSummary, generate
 from caselog.errors import CaselogError, IngestRejectedError
 from caselog.interchange import input_schema
+from caselog.rules.model import FINDINGS, Status
+from caselog.rules.settings import Settings
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -52,9 +54,7 @@ class Format(StrEnum):
 
 Db = Annotated[
     str | None,
-    typer.Option(
-        "--db", envvar="CASELOG_URL", help="Store URL [default: sqlite:///caselog.db]"
-    ),
+    typer.Option("--db", envvar="CASELOG_URL", help="Store URL [default: sqlite:///caselog.db]"),
 ]
 Actor = Annotated[
     str | None, typer.Option(envvar="CASELOG_ACTOR", help="Who records or reads the log.")
@@ -131,9 +131,7 @@ def schema() -> None:
 
 @app.command(name="ingest")
 def ingest_command(
-    file: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="A JSON Lines file.")
-    ],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A JSON Lines file.")],
     historical: Annotated[
         bool, typer.Option(help="Keep each line's registered_at as recorded_at (D3).")
     ] = False,
@@ -159,11 +157,7 @@ def ingest_command(
     out.print(
         f"read {result.read} line(s): wrote {result.written}, "
         f"already stored {result.already_stored}, repeated {result.repeated_in_batch}"
-        + (
-            f" (positions {result.first_position}–{result.last_position})"
-            if result.written
-            else ""
-        )
+        + (f" (positions {result.first_position}–{result.last_position})" if result.written else "")
     )
 
 
@@ -195,9 +189,7 @@ def case(
 
 def _brief(value: Any) -> str:  # noqa: ANN401 - any JSON value
     if isinstance(value, list):
-        return f"{len(value)} item(s)" + (
-            f": {_brief(value[-1])} (latest)" if value else ""
-        )
+        return f"{len(value)} item(s)" + (f": {_brief(value[-1])} (latest)" if value else "")
     if isinstance(value, dict):
         return ", ".join(f"{k}={v}" for k, v in value.items() if v not in (None, [], {}))
     return "—" if value is None else str(value)
@@ -238,6 +230,113 @@ def timeline(
                 entry.summary,
             )
         out.print(table)
+
+
+class Lang(StrEnum):
+    """Report languages."""
+
+    SV = "sv"
+    EN = "en"
+
+
+_HEADERS = {
+    Lang.EN: (
+        "case",
+        "rule",
+        "trigger",
+        "due",
+        "done",
+        "status",
+        "days",
+        "severity",
+        "law",
+        "what",
+    ),
+    Lang.SV: (
+        "ärende",
+        "regel",
+        "utlöst",
+        "senast",
+        "utfört",
+        "status",
+        "dagar",
+        "allvar",
+        "lag",
+        "vad",
+    ),
+}
+
+
+@app.command()
+def compliance(
+    on: Annotated[str | None, typer.Option(help="Valid date [default: today].")] = None,
+    known_at: KnownAt = None,
+    case_id: Annotated[str | None, typer.Option("--case", help="One child's id.")] = None,
+    rule: Annotated[str | None, typer.Option(help="A rule id, e.g. R05 (R16: R16a–c).")] = None,
+    status: Annotated[
+        list[str] | None, typer.Option(help="Only these statuses (repeatable).")
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also list met and not applicable duties.")
+    ] = False,
+    settings: Annotated[
+        Path | None, typer.Option(exists=True, dir_okay=False, help="Routine parameters (TOML).")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.TABLE,
+    lang: Annotated[Lang, typer.Option(help="Language of explanations and headers.")] = Lang.EN,
+    db: Db = None,
+    actor: Actor = None,
+) -> None:
+    """Judge every legal duty on a date: findings by default, everything with --all."""
+    day = _date(on, "--on") if on else swedish_date(datetime.now(UTC))
+    try:
+        loaded = Settings.from_toml(settings) if settings else None
+        statuses = [Status(s) for s in status] if status else None
+    except (CaselogError, ValueError) as error:
+        err.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(2) from None
+    with _open(db, actor) as log:
+        if loaded is not None:
+            log.settings = loaded
+        try:
+            found = log.obligations(
+                on=day,
+                known_at=_known_at(known_at),
+                case_id=case_id,
+                rule=rule,
+                status=statuses or (None if show_all else FINDINGS),
+            )
+        except CaselogError as error:
+            raise _fail(error) from None
+    rows = found.records()
+    if fmt is Format.JSON:
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return
+    if fmt is Format.CSV:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "|".join(v) if isinstance(v, list) else v for k, v in row.items()})
+        return
+    table = Table(title=f"compliance on {day}" if lang is Lang.EN else f"regelefterlevnad {day}")
+    for header in _HEADERS[lang]:
+        table.add_column(header)
+    for o in found:
+        table.add_row(
+            o.case_id,
+            o.rule_id + (f" {o.part}" if o.part else "") + (f" #{o.period}" if o.period else ""),
+            str(o.trigger_on),
+            str(o.effective_due_on or ""),
+            str(o.satisfied_on or ""),
+            o.status.value,
+            str(o.days_late or o.days_overdue or ""),
+            o.severity.value,
+            o.citation,
+            o.explanation_sv if lang is Lang.SV else o.explanation_en,
+        )
+    out.print(table)
+    counts = ", ".join(f"{k}: {v}" for k, v in sorted(found.by_status().items()))
+    out.print(f"{len(found)} obligation(s)" + (f" ({counts})" if counts else ""))
 
 
 @app.command()

@@ -5,11 +5,14 @@ from __future__ import annotations
 from caselog.api.clock import ManualClock, resolve_known_at, system_clock
 from caselog.api.ingest import IngestResult
 from caselog.api.log import CaseLog, open_log
+from caselog.api.obligations import COLUMNS, Obligations
 
 __all__ = [
+    "COLUMNS",
     "CaseLog",
     "IngestResult",
     "ManualClock",
+    "Obligations",
     "open_log",
     "resolve_known_at",
     "system_clock",

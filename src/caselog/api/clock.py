@@ -44,9 +44,7 @@ class ManualClock:
         return self.now
 
 
-def resolve_known_at(
-    known_at: date | datetime | None, clock: Callable[[], datetime]
-) -> datetime:
+def resolve_known_at(known_at: date | datetime | None, clock: Callable[[], datetime]) -> datetime:
     """Turn a `known_at` argument into a UTC timestamp.
 
     None means now; a bare date means the end of that day in Swedish time

@@ -122,9 +122,7 @@ def _check(
     seen: dict[str, tuple[int, int]] = {}  # event_id → (payload hash, line)
     last_registered = store.last_recorded_at() if historical else None
     last_line = 0
-    for chunk in _chunks(
-        _parsed(source, historical=historical, plan=plan, progress=progress)
-    ):
+    for chunk in _chunks(_parsed(source, historical=historical, plan=plan, progress=progress)):
         _load_streams(store, chunk, aggregates, heads)
         stored = store.stored_payloads([p.event.event_id for p in chunk])
         for parsed in chunk:
@@ -158,9 +156,7 @@ def _check(
             seen[event.event_id] = (hash(payload), parsed.line)
             if parsed.registered_at is not None:
                 if last_registered is not None and parsed.registered_at < last_registered:
-                    where = (
-                        f"line {last_line}" if last_line else "the log's last recorded_at"
-                    )
+                    where = f"line {last_line}" if last_line else "the log's last recorded_at"
                     plan.problem(
                         Problem(
                             parsed.line,

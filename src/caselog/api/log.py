@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Self
 from caselog.aggregates import aggregate_for
 from caselog.api.clock import resolve_known_at, system_clock
 from caselog.api.ingest import IngestResult, ingest
+from caselog.api.obligations import Obligations
 from caselog.errors import ConcurrencyConflictError, DuplicateEventError, UnknownCaseError
 from caselog.events import Recorded
 from caselog.projections import (
@@ -22,6 +23,9 @@ from caselog.projections import (
     fold_case_state,
     timeline_of,
 )
+from caselog.rules.evaluate import evaluate
+from caselog.rules.model import Status
+from caselog.rules.settings import DEFAULT_SETTINGS, Settings
 from caselog.storage import canonical_payload, open_store, row_for
 
 if TYPE_CHECKING:
@@ -43,6 +47,7 @@ class CaseLog:
         *,
         actor: str,
         clock: Callable[[], datetime] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         """Wrap an open store; `actor` is who records (and, later, who reads)."""
         if not actor:
@@ -51,6 +56,7 @@ class CaseLog:
         self.store = store
         self.actor = actor
         self.clock = clock or system_clock
+        self.settings = settings or DEFAULT_SETTINGS
 
     @property
     def url(self) -> str:
@@ -75,9 +81,7 @@ class CaseLog:
             if stored[event.event_id][1] != canonical_payload(event):
                 raise DuplicateEventError(event.event_id)
             return next(
-                r
-                for r in self.store.read_streams([stream])
-                if r.event.event_id == event.event_id
+                r for r in self.store.read_streams([stream]) if r.event.event_id == event.event_id
             )
         existing = self.store.read_streams([stream])
         aggregate = aggregate_for(stream)
@@ -86,9 +90,7 @@ class CaseLog:
         aggregate.add(event)
         for violation in aggregate.violations(event):
             raise violation.error(
-                f"{violation.field}: {violation.reason}"
-                if violation.field
-                else violation.reason,
+                f"{violation.field}: {violation.reason}" if violation.field else violation.reason,
                 event_id=event.event_id,
                 stream=stream,
                 field=violation.field,
@@ -135,19 +137,13 @@ class CaseLog:
         self, *streams: str, known_at: date | datetime | None = None
     ) -> list[Recorded[Event]]:
         """The events of the given streams recorded up to `known_at`, in log order."""
-        return self.store.read_streams(
-            streams, known_at=resolve_known_at(known_at, self.clock)
-        )
+        return self.store.read_streams(streams, known_at=resolve_known_at(known_at, self.clock))
 
-    def events(
-        self, *, known_at: date | datetime | None = None
-    ) -> Iterator[Recorded[Event]]:
+    def events(self, *, known_at: date | datetime | None = None) -> Iterator[Recorded[Event]]:
         """Every event in the log recorded up to `known_at`, in log order."""
         return self.store.read_log(known_at=resolve_known_at(known_at, self.clock))
 
-    def case(
-        self, case_id: str, *, on: date, known_at: date | datetime | None = None
-    ) -> CaseState:
+    def case(self, case_id: str, *, on: date, known_at: date | datetime | None = None) -> CaseState:
         """The state of a child's case file on `on`, as the log showed it at `known_at`.
 
         Raises:
@@ -165,6 +161,43 @@ class CaseLog:
         """Every event of a child's case file with both time axes, marks included."""
         moment = resolve_known_at(known_at, self.clock)
         return timeline_of(self._case_history(case_id), known_at=moment)
+
+    def obligations(
+        self,
+        *,
+        on: date,
+        known_at: date | datetime | None = None,
+        case_id: str | None = None,
+        rule: str | None = None,
+        status: Status | str | Iterable[Status | str] | None = None,
+    ) -> Obligations:
+        """Every legal duty on `on` as the log showed it at `known_at`, judged (D7, D10).
+
+        `rule` takes an id (`R05`) or a rule with sub-ids (`R16` → R16a–c); `status` one
+        status or several.
+        """
+        moment = resolve_known_at(known_at, self.clock)
+        if case_id is None:
+            history: Iterable[Recorded[Event]] = self.store.read_log(known_at=moment)
+        else:
+            own = self._case_history(case_id)
+            homes = {f"home:{h}" for r in own if (h := getattr(r.event, "home_id", None))}
+            history = [
+                *own,
+                *self.store.read_streams(
+                    sorted(homes | set(self.store.streams("committee:"))), known_at=moment
+                ),
+            ]
+        wanted = _statuses(status)
+        found = evaluate(history, on=on, known_at=moment, settings=self.settings, case_id=case_id)
+        return Obligations(
+            tuple(
+                o
+                for o in found
+                if (rule is None or _rule_matches(o.rule_id, rule))
+                and (wanted is None or o.status in wanted)
+            )
+        )
 
     def _case_history(self, case_id: str) -> list[Recorded[Event]]:
         stored = self.store.read_streams([f"child:{case_id}"])
@@ -197,6 +230,22 @@ def open_log(
     *,
     actor: str,
     clock: Callable[[], datetime] | None = None,
+    settings: Settings | None = None,
 ) -> CaseLog:
     """Open the log at `url` (default `sqlite:///caselog.db`, i.e. `./caselog.db`)."""
-    return CaseLog(open_store(url), actor=actor, clock=clock)
+    return CaseLog(open_store(url), actor=actor, clock=clock, settings=settings)
+
+
+def _rule_matches(rule_id: str, wanted: str) -> bool:
+    """`R05` matches R05; `R16` also matches its lettered sub-ids R16a–c."""
+    return rule_id == wanted or (rule_id.startswith(wanted) and rule_id[len(wanted) :].isalpha())
+
+
+def _statuses(
+    status: Status | str | Iterable[Status | str] | None,
+) -> frozenset[Status] | None:
+    if status is None:
+        return None
+    if isinstance(status, str):
+        return frozenset({Status(status)})
+    return frozenset(Status(s) for s in status)

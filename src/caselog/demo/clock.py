@@ -110,8 +110,5 @@ class RegistrationClock:
 
         A small share is registered weeks late, as in any real case system.
         """
-        if rng.random() < _SLOW_SHARE:
-            lag = rng.randint(*_SLOW_LAG)
-        else:
-            lag = rng.choice(_USUAL_LAGS)
+        lag = rng.randint(*_SLOW_LAG) if rng.random() < _SLOW_SHARE else rng.choice(_USUAL_LAGS)
         return self.at_office(self.open_days_after(occurred_on, lag), rng)

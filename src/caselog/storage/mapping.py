@@ -77,9 +77,7 @@ class LogRow:
     registered_at: datetime | None = None
 
 
-def row_for(
-    event: Event, stream_version: int, registered_at: datetime | None = None
-) -> LogRow:
+def row_for(event: Event, stream_version: int, registered_at: datetime | None = None) -> LogRow:
     """Map an event to the row that stores it at `stream_version` of its stream."""
     return LogRow(
         event.stream,

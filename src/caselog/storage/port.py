@@ -67,6 +67,10 @@ class EventStore(Protocol):
         """event_id → (topic, canonical bytes) for the ids already stored."""
         ...
 
+    def streams(self, prefix: str = "") -> list[str]:
+        """The names of the streams that start with `prefix` (`committee:` …), sorted."""
+        ...
+
     def last_recorded_at(self) -> datetime | None:
         """The `recorded_at` of the last event in the log (the maximum, by D3)."""
         ...
@@ -132,9 +136,7 @@ class LogStoredEvent(StoredEvent):
     ingested_by: str
 
 
-def stored_event(
-    row: LogRow, stamps: RecordedAtAssigner, ingested_by: str
-) -> LogStoredEvent:
+def stored_event(row: LogRow, stamps: RecordedAtAssigner, ingested_by: str) -> LogStoredEvent:
     """The stored form of a row, stamped with its `recorded_at` under the write lock."""
     return LogStoredEvent(
         row.stream,

@@ -117,9 +117,7 @@ class PostgresEventStore:
         except (PersistenceError, psycopg.Error) as error:
             msg = f"cannot open {self.url}: {error}"
             raise StorageError(msg) from error
-        self._table = SQL("{}.{}").format(
-            Identifier(self.datastore.schema), Identifier(TABLE)
-        )
+        self._table = SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(TABLE))
 
     def _create_table(self) -> None:
         """Create the table under an advisory lock.
@@ -217,6 +215,17 @@ class PostgresEventStore:
             [list(event_ids)],
         )
         return {row["event_id"]: (row["topic"], bytes(row["state"])) for row in rows}
+
+    def streams(self, prefix: str = "") -> list[str]:
+        """The names of the streams that start with `prefix`, sorted."""
+        rows = self._query(
+            SQL(
+                "SELECT DISTINCT originator_id FROM {} WHERE left(originator_id, %s) = %s "
+                "ORDER BY originator_id"
+            ).format(self._table),
+            [len(prefix), prefix],
+        )
+        return [row["originator_id"] for row in rows]
 
     def last_recorded_at(self) -> datetime | None:
         """The `recorded_at` of the last event (the maximum, by D3)."""

@@ -204,6 +204,15 @@ class SQLiteEventStore:
                 found[row[0]] = (row[1], bytes(row[2]))
         return found
 
+    def streams(self, prefix: str = "") -> list[str]:
+        """The names of the streams that start with `prefix`, sorted."""
+        rows = self._query(
+            f"SELECT DISTINCT originator_id FROM {TABLE} "
+            "WHERE substr(originator_id, 1, ?) = ? ORDER BY originator_id",
+            [len(prefix), prefix],
+        )
+        return [row[0] for row in rows]
+
     def last_recorded_at(self) -> datetime | None:
         """The `recorded_at` of the last event (the maximum, by D3)."""
         rows = self._query(
