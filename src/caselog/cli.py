@@ -10,7 +10,7 @@ import csv
 import getpass
 import json
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from caselog.api import COLUMNS, CaseLog, ManualClock, open_log
+from caselog.api import COLUMNS, CaseLog, ManualClock, Obligations, open_log
 from caselog.dates import swedish_date
 from caselog.demo import DemoConfig, DemoSummary, generate
 from caselog.errors import CaselogError, IngestRejectedError
@@ -360,16 +360,44 @@ def demo(
             skipped += result.already_stored
             bar.advance(task, len(events))
         url = log.url
-    out.print(
-        f"recorded {written} event(s) about {summary.children} children into {url}"
-        + (f" ({skipped} were already there)" if skipped else "")
-    )
-    table = Table(title="IVO patterns in the demo municipality")
-    table.add_column("pattern")
-    table.add_column("cases", justify="right")
-    for pattern, count in summary.pattern_counts().items():
-        table.add_row(pattern, str(count))
-    out.print(table)
+        bar.stop()
+        out.print(
+            f"recorded {written} event(s) about {summary.children} children into {url}"
+            + (f" ({skipped} were already there)" if skipped else "")
+        )
+        patterns = Table(title="IVO patterns put into the demo municipality")
+        patterns.add_column("pattern")
+        patterns.add_column("cases", justify="right")
+        for pattern, count in summary.pattern_counts().items():
+            patterns.add_row(pattern, str(count))
+        out.print(patterns)
+        out.print(_judged(log.obligations(on=config.end), f"judged on {config.end}"))
+        box = config.box_registered_on - timedelta(days=1)
+        then = log.obligations(on=box, known_at=box, status=FINDINGS)
+        now = log.obligations(on=box, status=FINDINGS)
+        out.print(
+            f"findings about {box}: {len(then)} as the records showed that day, "
+            f"{len(now)} as known now (papers registered late, corrections, retractions)"
+        )
+
+
+def _judged(found: Obligations, title: str) -> Table:
+    """A rule × status count table: what the rules found."""
+    counts: dict[str, dict[str, int]] = {}
+    for o in found:
+        row = counts.setdefault(o.rule_id, {})
+        row[o.status.value] = row.get(o.status.value, 0) + 1
+    table = Table(title=title)
+    table.add_column("rule")
+    for status in Status:
+        table.add_column(status.value, justify="right")
+    for rule_id, row in sorted(counts.items(), key=lambda item: _rule_order(item[0])):
+        table.add_row(rule_id, *(str(row.get(status.value, "")) for status in Status))
+    return table
+
+
+def _rule_order(rule_id: str) -> tuple[int, str]:
+    return int(rule_id[1:3]), rule_id[3:]
 
 
 def _days(batches: Iterable[DemoBatch]) -> Iterator[tuple[datetime, list[Event]]]:
