@@ -52,9 +52,16 @@ class Format(StrEnum):
     CSV = "csv"
 
 
+class CaseFormat(StrEnum):
+    """Output formats of one case's state (nested: no CSV)."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
 Db = Annotated[
     str | None,
-    typer.Option("--db", envvar="CASELOG_URL", help="Store URL [default: sqlite:///caselog.db]"),
+    typer.Option("--db", envvar="CASELOG_URL", help="Store URL (default: sqlite:///caselog.db)."),
 ]
 Actor = Annotated[
     str | None, typer.Option(envvar="CASELOG_ACTOR", help="Who records or reads the log.")
@@ -64,7 +71,7 @@ KnownAt = Annotated[
     typer.Option(
         "--known-at",
         help="Transaction time: a date (end of that day, Swedish time) or an ISO timestamp "
-        "[default: now].",
+        "(default: now).",
     ),
 ]
 
@@ -164,9 +171,9 @@ def ingest_command(
 @app.command()
 def case(
     case_id: Annotated[str, typer.Argument(help="The child's id (child_id).")],
-    on: Annotated[str | None, typer.Option(help="Valid date [default: today].")] = None,
+    on: Annotated[str | None, typer.Option(help="Valid date (default: today).")] = None,
     known_at: KnownAt = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.TABLE,
+    fmt: Annotated[CaseFormat, typer.Option("--format")] = CaseFormat.TABLE,
     db: Db = None,
     actor: Actor = None,
 ) -> None:
@@ -178,7 +185,7 @@ def case(
         except CaselogError as error:
             raise _fail(error) from None
     data = state.model_dump(mode="json")
-    if fmt is Format.JSON:
+    if fmt is CaseFormat.JSON:
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
     table = Table(title=f"case {case_id} on {day}", show_header=False)
@@ -269,7 +276,7 @@ _HEADERS = {
 
 @app.command()
 def compliance(
-    on: Annotated[str | None, typer.Option(help="Valid date [default: today].")] = None,
+    on: Annotated[str | None, typer.Option(help="Valid date (default: today).")] = None,
     known_at: KnownAt = None,
     case_id: Annotated[str | None, typer.Option("--case", help="One child's id.")] = None,
     rule: Annotated[str | None, typer.Option(help="A rule id, e.g. R05 (R16: R16a–c).")] = None,

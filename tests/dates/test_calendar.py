@@ -133,9 +133,7 @@ def independent_is_closed(d: date) -> bool:
     if d.year >= 2005:
         fixed.add((6, 6))  # nationaldagen
     midsummer_eve = first_weekday_from(date(d.year, 6, 19), 4)
-    return (
-        not is_weekday(d) or d in movable or (d.month, d.day) in fixed or d == midsummer_eve
-    )
+    return not is_weekday(d) or d in movable or (d.month, d.day) in fixed or d == midsummer_eve
 
 
 def test_every_day_the_package_covers_matches_the_statutes() -> None:
@@ -284,5 +282,9 @@ class TestCalendarProperties:
 
     @given(calendar_dates)
     def test_closed_days_are_rare_runs(self, d: date) -> None:
-        """No run of closed days is longer than four (Easter; Christmas on Thursday)."""
-        assert (next_open_day(d) - d).days <= 4
+        """No run of closed days is longer than five (Christmas Eve on a Wednesday)."""
+        assert (next_open_day(d) - d).days <= 5
+
+    def test_christmas_eve_on_a_wednesday_closes_five_days(self) -> None:
+        """24 December 2031 is a Wednesday: closed through Sunday, open Monday the 29th."""
+        assert next_open_day(date(2031, 12, 24)) == date(2031, 12, 29)

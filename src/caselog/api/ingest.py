@@ -65,6 +65,7 @@ class _Plan:
     repeated: int = 0
     problems: list[Problem] = field(default_factory=list)
     total_problems: int = 0
+    streams: list[str] = field(default_factory=list)
 
     def problem(self, problem: Problem) -> None:
         self.total_problems += 1
@@ -94,7 +95,7 @@ def ingest(
                 )
             except ConcurrencyConflictError:
                 if attempt > RETRIES:
-                    raise
+                    raise ConcurrencyConflictError(plan.streams) from None
                 continue
         return IngestResult(
             plan.read,
@@ -184,6 +185,7 @@ def _check(
                 spool,
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
+    plan.streams = sorted(aggregates)
     for aggregate in aggregates.values():
         for line, violation in aggregate.verify():
             plan.problem(Problem(line, violation.field, violation.reason))

@@ -137,11 +137,11 @@ class CaseLog:
         self, *streams: str, known_at: date | datetime | None = None
     ) -> list[Recorded[Event]]:
         """The events of the given streams recorded up to `known_at`, in log order."""
-        return self.store.read_streams(streams, known_at=resolve_known_at(known_at, self.clock))
+        return self.store.read_streams(streams, known_at=self._moment(known_at))
 
     def events(self, *, known_at: date | datetime | None = None) -> Iterator[Recorded[Event]]:
         """Every event in the log recorded up to `known_at`, in log order."""
-        return self.store.read_log(known_at=resolve_known_at(known_at, self.clock))
+        return self.store.read_log(known_at=self._moment(known_at))
 
     def case(self, case_id: str, *, on: date, known_at: date | datetime | None = None) -> CaseState:
         """The state of a child's case file on `on`, as the log showed it at `known_at`.
@@ -149,7 +149,7 @@ class CaseLog:
         Raises:
             UnknownCaseError: the log has never held anything about this child.
         """
-        moment = resolve_known_at(known_at, self.clock)
+        moment = self._moment(known_at)
         stored = self._case_history(case_id)
         return fold_case_state(
             case_id, as_of(stored, on=on, known_at=moment), on=on, known_at=moment
@@ -159,7 +159,7 @@ class CaseLog:
         self, case_id: str, *, known_at: date | datetime | None = None
     ) -> list[TimelineEntry]:
         """Every event of a child's case file with both time axes, marks included."""
-        moment = resolve_known_at(known_at, self.clock)
+        moment = self._moment(known_at)
         return timeline_of(self._case_history(case_id), known_at=moment)
 
     def obligations(
@@ -176,7 +176,7 @@ class CaseLog:
         `rule` takes an id (`R05`) or a rule with sub-ids (`R16` → R16a–c); `status` one
         status or several.
         """
-        moment = resolve_known_at(known_at, self.clock)
+        moment = self._moment(known_at)
         if case_id is None:
             history: Iterable[Recorded[Event]] = self.store.read_log(known_at=moment)
         else:
@@ -198,6 +198,17 @@ class CaseLog:
                 and (wanted is None or o.status in wanted)
             )
         )
+
+    def _moment(self, known_at: date | datetime | None) -> datetime:
+        """The transaction time to read at; by default now, and never before the last record.
+
+        A clock set back (a replay, or another writer's faster clock) must not hide what
+        is already in the log: "known now" means everything recorded.
+        """
+        moment = resolve_known_at(known_at, self.clock)
+        if known_at is None and (last := self.store.last_recorded_at()) is not None:
+            return max(moment, last)
+        return moment
 
     def _case_history(self, case_id: str) -> list[Recorded[Event]]:
         stored = self.store.read_streams([f"child:{case_id}"])
