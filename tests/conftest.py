@@ -23,9 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-settings.register_profile(
-    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("default")
 
 POSTGRES_URL = os.environ.get(
@@ -42,9 +40,7 @@ def _server_url(url: str) -> str:
 def _ensure_database(url: str) -> None:
     name = url.rpartition("/")[2].partition("?")[0]
     with psycopg.connect(_server_url(url), autocommit=True, connect_timeout=3) as conn:
-        if not conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-        ).fetchone():
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 

@@ -201,9 +201,7 @@ class _Case:
         event = fact(cls, self.event_id(), on, **fields)
         late = self.draw(st.integers(0, 9)) == 7  # now and then, a box of old papers
         lag = self.draw(st.integers(40, 400) if late else st.integers(0, 10))
-        day = max(
-            [on + timedelta(days=lag)] + [self.recorded_day[r.event_id] for r in refers_to]
-        )
+        day = max([on + timedelta(days=lag)] + [self.recorded_day[r.event_id] for r in refers_to])
         self.recorded_day[event.event_id] = day
         assert isinstance(event, FACT_CLASSES)  # a child event is a fact, never an edit
         self.facts.append((event, day))
@@ -245,9 +243,7 @@ def _reports(case: _Case) -> None:
             _investigation(case, f"i{k}", report, decided_on)
 
 
-def _investigation(
-    case: _Case, investigation_id: str, report: FactEvent, opened_on: date
-) -> None:
+def _investigation(case: _Case, investigation_id: str, report: FactEvent, opened_on: date) -> None:
     """An investigation opened on a report, perhaps extended and concluded."""
     draw = case.draw
     opening = case.add(
@@ -370,9 +366,7 @@ def histories(draw: st.DrawFn, max_edits: int = 4) -> list[Recorded[Event]]:
     previous = EPOCH
     while len(stamps) < len(log):
         batch = log[len(stamps) : len(stamps) + draw(st.integers(1, 3))]
-        days = [
-            case.recorded_day[e.event_id] for e in batch if e.event_id in case.recorded_day
-        ]
+        days = [case.recorded_day[e.event_id] for e in batch if e.event_id in case.recorded_day]
         if days:  # a working day's registration, 07:00–17:00 UTC: the same Swedish date
             seconds = draw(st.integers(0, 36_000))
             candidate = datetime.combine(max(days), EPOCH.timetz()) - timedelta(hours=1)

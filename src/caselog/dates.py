@@ -99,9 +99,7 @@ def add_months(d: date, n: int) -> date:
     Raises:
         ValueError: if the result is outside the range of `date`.
     """
-    year, month_index = divmod(
-        d.year * _MONTHS_PER_YEAR + d.month - 1 + n, _MONTHS_PER_YEAR
-    )
+    year, month_index = divmod(d.year * _MONTHS_PER_YEAR + d.month - 1 + n, _MONTHS_PER_YEAR)
     month = month_index + 1
     # monthrange accepts any year; date() below rejects one outside its range.
     last_day = calendar.monthrange(year, month)[1]

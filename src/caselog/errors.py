@@ -89,9 +89,7 @@ class HistoryError(CaselogError):
     error: recording it is what the audit trail is for.
     """
 
-    def __init__(
-        self, message: str, *, event_id: str, stream: str, field: str = ""
-    ) -> None:
+    def __init__(self, message: str, *, event_id: str, stream: str, field: str = "") -> None:
         """Name the offending event, its stream and the field at fault."""
         super().__init__(message)
         self.event_id = event_id
@@ -124,9 +122,7 @@ class DuplicateEventError(CaselogError, ValueError):
 
     def __init__(self, event_id: str) -> None:
         """Name the reused id."""
-        super().__init__(
-            f"event_id {event_id!r} is already stored with a different payload"
-        )
+        super().__init__(f"event_id {event_id!r} is already stored with a different payload")
         self.event_id = event_id
 
 
@@ -135,9 +131,7 @@ class ConcurrencyConflictError(CaselogError):
 
     def __init__(self, streams: list[str]) -> None:
         """Name the contested streams."""
-        super().__init__(
-            "another writer appended to " + ", ".join(streams) + "; read and retry"
-        )
+        super().__init__("another writer appended to " + ", ".join(streams) + "; read and retry")
         self.streams = streams
 
 

@@ -36,9 +36,7 @@ class ParsedLine:
     registered_at: datetime | None
 
 
-def parse_line(
-    text: str, line: int, *, historical: bool = False
-) -> ParsedLine | list[Problem]:
+def parse_line(text: str, line: int, *, historical: bool = False) -> ParsedLine | list[Problem]:
     """Validate one JSON line; return the event or every problem found in it."""
     try:
         data = json.loads(text.rstrip("\r\n"))
@@ -63,15 +61,11 @@ def parse_object(
         data = dict(data)
         raw = data.pop("registered_at")
         if not historical:
-            problems.append(
-                Problem(line, "registered_at", "accepted only by a historical import")
-            )
+            problems.append(Problem(line, "registered_at", "accepted only by a historical import"))
         else:
             registered_at = _timestamp(raw, line, problems)
     elif historical:
-        problems.append(
-            Problem(line, "registered_at", "required by a historical import (D3)")
-        )
+        problems.append(Problem(line, "registered_at", "required by a historical import (D3)"))
     if "event_id" not in data:
         problems.append(Problem(line, "event_id", "Field required"))
     try:
@@ -88,14 +82,10 @@ def _timestamp(raw: object, line: int, problems: list[Problem]) -> datetime | No
     try:
         moment = datetime.fromisoformat(str(raw))
     except ValueError:
-        problems.append(
-            Problem(line, "registered_at", f"not an ISO 8601 timestamp: {raw!r}")
-        )
+        problems.append(Problem(line, "registered_at", f"not an ISO 8601 timestamp: {raw!r}"))
         return None
     if moment.tzinfo is None:
-        problems.append(
-            Problem(line, "registered_at", "needs a time zone (e.g. +00:00 or Z)")
-        )
+        problems.append(Problem(line, "registered_at", "needs a time zone (e.g. +00:00 or Z)"))
         return None
     return moment
 
@@ -158,8 +148,7 @@ def input_schema() -> dict[str, Any]:
     corrected = schema["$defs"]["EventCorrected"]["properties"]
     corrected["replacement"] = {
         "description": (
-            "The full corrected payload of the target: same type and subject ids, "
-            "no event_id."
+            "The full corrected payload of the target: same type and subject ids, no event_id."
         ),
         "type": "object",
         "required": ["type", "occurred_on", "actor"],

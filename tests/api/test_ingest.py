@@ -93,9 +93,7 @@ def test_bad_lines_are_all_named(log: CaseLog, tmp_path: Path) -> None:
     ]
 
 
-def test_an_id_repeated_with_another_payload_is_refused(
-    log: CaseLog, tmp_path: Path
-) -> None:
+def test_an_id_repeated_with_another_payload_is_refused(log: CaseLog, tmp_path: Path) -> None:
     """The same event_id twice in one file with different payloads is an error."""
     path = write(tmp_path, report("r1"), report("r1", mandatory_reporter=False))
     assert rejected(log, path) == [
@@ -138,9 +136,7 @@ def test_a_correction_must_fit_its_target(log: CaseLog, tmp_path: Path) -> None:
     # the example replacement is a report: same child, other type than the visit
     with_id = json.loads(line("event_corrected", event_id="k2", target_event_id="r1"))
     with_id["replacement"]["event_id"] = "r1"
-    assert rejected(
-        log, write(tmp_path, report(), visit, wrong_type, json.dumps(with_id))
-    ) == [
+    assert rejected(log, write(tmp_path, report(), visit, wrong_type, json.dumps(with_id))) == [
         "line 3, field replacement.type: the replacement is a report_received but its "
         "target 'v1' is a visit_made",
         "line 4, field replacement: a replacement carries no event_id; it keeps its target's",

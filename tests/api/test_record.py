@@ -84,16 +84,12 @@ def test_structural_errors_are_typed(log: CaseLog) -> None:
     """Each broken invariant raises its own HistoryError and writes nothing."""
     with pytest.raises(UnknownReferenceError, match="placement_id: 'pl-1' does not exist"):
         log.record(
-            PlacementEnded(
-                event_id="e", occurred_on=date(2018, 5, 1), placement_id="pl-1", **CHILD
-            )
+            PlacementEnded(event_id="e", occurred_on=date(2018, 5, 1), placement_id="pl-1", **CHILD)
         )
     log.record(placed())
     with pytest.raises(PlacementEndsBeforeStartError, match="would end on 2018-05-01"):
         log.record(
-            PlacementEnded(
-                event_id="e", occurred_on=date(2018, 5, 1), placement_id="pl-1", **CHILD
-            )
+            PlacementEnded(event_id="e", occurred_on=date(2018, 5, 1), placement_id="pl-1", **CHILD)
         )
     with pytest.raises(InvalidCorrectionError, match="cycle"):
         log.record(

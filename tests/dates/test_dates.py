@@ -263,9 +263,7 @@ class TestSwedishTime:
     """The end of a Swedish day in UTC, and the Swedish date of a UTC timestamp."""
 
     @pytest.mark.parametrize(("d", "offset_hours"), DST_SWITCHES)
-    def test_end_of_day_is_last_microsecond_in_stockholm(
-        self, d: date, offset_hours: int
-    ) -> None:
+    def test_end_of_day_is_last_microsecond_in_stockholm(self, d: date, offset_hours: int) -> None:
         """The end of a day is 23:59:59.999999 local time, i.e. UTC minus the offset."""
         end = end_of_day_utc(d)
         assert end.tzinfo is UTC
@@ -291,12 +289,8 @@ class TestSwedishTime:
     @pytest.mark.parametrize(
         ("ts", "expected"),
         [
-            pytest.param(
-                datetime(2024, 3, 30, 22, 59, tzinfo=UTC), date(2024, 3, 30), id="cet"
-            ),
-            pytest.param(
-                datetime(2024, 3, 30, 23, 0, tzinfo=UTC), date(2024, 3, 31), id="cet-0h"
-            ),
+            pytest.param(datetime(2024, 3, 30, 22, 59, tzinfo=UTC), date(2024, 3, 30), id="cet"),
+            pytest.param(datetime(2024, 3, 30, 23, 0, tzinfo=UTC), date(2024, 3, 31), id="cet-0h"),
             pytest.param(
                 datetime(2024, 10, 26, 21, 59, tzinfo=UTC),
                 date(2024, 10, 26),

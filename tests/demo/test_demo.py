@@ -319,9 +319,7 @@ def _home_investigated(log: Log, event: Event) -> list[date]:
 
 def _years_late(log: Log, event: Event) -> bool:
     registered = dates.swedish_date(log.registered[event.event_id])
-    return (
-        isinstance(event, ev.ReportReceived) and (registered - event.occurred_on).days > 365
-    )
+    return isinstance(event, ev.ReportReceived) and (registered - event.occurred_on).days > 365
 
 
 def _amends_earlier(log: Log, event: Event) -> bool:
@@ -356,9 +354,7 @@ def _assessed_late(log: Log, event: Event) -> bool:
 
 def _submitted_late(log: Log, event: Event) -> bool:
     assert isinstance(event, ev.ImmediateCustodyDecided)
-    week = dates.effective_due(
-        dates.add_weeks(event.occurred_on, 1), dates.SundayRule.EXTEND
-    )
+    week = dates.effective_due(dates.add_weeks(event.occurred_on, 1), dates.SundayRule.EXTEND)
     (submitted,) = log.near(event, ev.SubmittedToCourt, custody_id=event.custody_id)
     return submitted.occurred_on > week
 
@@ -369,10 +365,7 @@ def _overstayed(log: Log, event: Event) -> bool:
     match = {"placement_id": event.placement_id}
     left = [e.occurred_on for e in log.near(event, ev.PlacementEnded, **match)]
     until = left[0] if left else DemoConfig().end
-    dues = [
-        dates.add_months(e.occurred_on, 2)
-        for e in log.near(event, ev.InvestigationConcluded)
-    ]
+    dues = [dates.add_months(e.occurred_on, 2) for e in log.near(event, ev.InvestigationConcluded)]
     overstayed = any(event.occurred_on <= due < until for due in dues)
     return overstayed and not log.near(event, ev.EmergencyHomeStayExtended, **match)
 
@@ -382,9 +375,7 @@ CHECKS: dict[Pattern, Callable[[Log, Event], bool]] = {
     Pattern.INVESTIGATION_OVERDUE: lambda log, e: _four_months(log, e) == "overdue",
     Pattern.EXTENSION_AFTER_EXPIRY: lambda log, e: _four_months(log, e) == "extended late",
     Pattern.PLACEMENT_NEVER_REVIEWED: lambda log, e: _reviewers(log, e) == set(),
-    Pattern.REVIEWED_BY_OFFICIAL_ONLY: lambda log, e: (
-        _reviewers(log, e) == {ev.DecidedBy.OFFICIAL}
-    ),
+    Pattern.REVIEWED_BY_OFFICIAL_ONLY: lambda log, e: _reviewers(log, e) == {ev.DecidedBy.OFFICIAL},
     Pattern.HOME_NEVER_INVESTIGATED: lambda log, e: _home_investigated(log, e) == [],
     Pattern.HOME_INVESTIGATED_AFTER_MOVE_IN: lambda log, e: (
         min(_home_investigated(log, e), default=date.min) > e.occurred_on

@@ -17,9 +17,7 @@ def day(n: int) -> date:
     return START + timedelta(days=n)
 
 
-def placement(
-    placement_id: str, basis: str, started: int, ended: int | None = None
-) -> Placement:
+def placement(placement_id: str, basis: str, started: int, ended: int | None = None) -> Placement:
     """A placement in a family home from `day(started)` to `day(ended)`."""
     return Placement(
         placement_id=placement_id,
@@ -63,9 +61,7 @@ def test_an_overlapping_placement_continues_the_episode() -> None:
 
 def test_a_private_placement_continues_sol_care() -> None:
     """SoL care and a private placement (medgivande) are one kind of episode."""
-    (episode,) = care_episodes_of(
-        [placement("p1", "sol", 0, 20), placement("p2", "private", 20)]
-    )
+    (episode,) = care_episodes_of([placement("p1", "sol", 0, 20), placement("p2", "private", 20)])
     assert episode.kind is EpisodeKind.SOL
     assert episode.bases == (PlacementBasis.SOL, PlacementBasis.PRIVATE)
     assert episode.placement_ids == ("p1", "p2")
@@ -85,18 +81,14 @@ def test_a_change_of_kind_without_a_gap_ends_the_episode(first: str, second: str
     """Care under another kind of basis is a new episode even without a gap."""
     assert [
         e.placement_ids
-        for e in care_episodes_of(
-            [placement("p1", first, 0, 20), placement("p2", second, 20)]
-        )
+        for e in care_episodes_of([placement("p1", first, 0, 20), placement("p2", second, 20)])
     ] == [("p1",), ("p2",)]
 
 
 @pytest.mark.parametrize("care", ["lvu_2", "lvu_3"])
 def test_immediate_custody_followed_by_lvu_care_is_one_episode(care: str) -> None:
     """A lvu_6 placement followed without a gap by LVU care is one episode of that care."""
-    (episode,) = care_episodes_of(
-        [placement("p1", "lvu_6", 0, 40), placement("p2", care, 40)]
-    )
+    (episode,) = care_episodes_of([placement("p1", "lvu_6", 0, 40), placement("p2", care, 40)])
     assert episode.kind is EpisodeKind(care)
     assert (episode.started_on, episode.ended_on) == (day(0), None)
     assert episode.bases == (PlacementBasis.LVU_6, PlacementBasis(care))

@@ -66,9 +66,7 @@ def test_a_care_decision_collects_its_court_path() -> None:
     ]
     (decision,) = state(events).decisions
     assert (decision.legal_basis, decision.submitted_to_court_on) == ("lvu_2", day(3))
-    assert [(c.decided_on, c.outcome) for c in decision.court_decisions] == [
-        (day(20), "granted")
-    ]
+    assert [(c.decided_on, c.outcome) for c in decision.court_decisions] == [(day(20), "granted")]
 
 
 def test_an_immediate_custody_collects_its_deadlines() -> None:
@@ -207,9 +205,7 @@ def test_facts_about_missing_care_referents_are_orphans() -> None:
         ),
         fact(ImmediateCustodyExecuted, "s6", 5, custody_id="k9"),
         fact(CourtDecided, "s7", 6, custody_id="k9", outcome="revoked"),
-        fact(
-            ContactRestrictionLifted, "s8", 7, restriction_id="x9", decided_by="committee"
-        ),
+        fact(ContactRestrictionLifted, "s8", 7, restriction_id="x9", decided_by="committee"),
     ]
     result = state(events)
     assert result.orphans == ("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8")

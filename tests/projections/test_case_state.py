@@ -373,8 +373,6 @@ def test_any_history_folds_to_a_consistent_state_that_round_trips_json(
     assert sorted(placed) == sorted(p.placement_id for p in result.placements)
     if result.open_investigation is not None:
         (found,) = (
-            i
-            for i in result.investigations
-            if i.investigation_id == result.open_investigation
+            i for i in result.investigations if i.investigation_id == result.open_investigation
         )
         assert found.concluded_on is None

@@ -43,9 +43,7 @@ def report(event_id: str, on: date = DAY) -> ReportReceived:
 
 def at(days: int, hour: int = 10) -> datetime:
     """A UTC timestamp `days` after DAY at `hour`."""
-    return datetime.combine(DAY, datetime.min.time(), UTC) + timedelta(
-        days=days, hours=hour
-    )
+    return datetime.combine(DAY, datetime.min.time(), UTC) + timedelta(days=days, hours=hour)
 
 
 def timeline(events: list[Event], stamps: list[datetime]) -> list[TimelineEntry]:

@@ -29,9 +29,7 @@ from tests.strategies import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-LAWS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+LAWS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def views_and_states_agree(
@@ -82,9 +80,7 @@ def test_retracting_a_fact_gives_the_history_without_it(
     fact, so it is not in the view). It holds whatever refers to E — corrections of E
     then have nothing to correct, and facts naming E are orphans in both.
     """
-    facts = [
-        r.event for r in history if not isinstance(r.event, EventCorrected | EventRetracted)
-    ]
+    facts = [r.event for r in history if not isinstance(r.event, EventCorrected | EventRetracted)]
     assume(facts)
     target = data.draw(st.sampled_from(facts))
     retracted = appended(history, retraction(target, "law-b"))
@@ -146,10 +142,7 @@ def shuffled(
     moved = [history[i].event for i in order]
     return [
         *history[: batch.start],
-        *(
-            replace(history[slot], event=event)
-            for slot, event in zip(batch, moved, strict=True)
-        ),
+        *(replace(history[slot], event=event) for slot, event in zip(batch, moved, strict=True)),
         *history[batch.stop :],
     ]
 
@@ -167,8 +160,7 @@ def corrects_one_target_twice(events: Sequence[Event]) -> bool:
 def by_event_id(view: Sequence[Viewed]) -> dict[str, tuple[object, ...]]:
     """A view with positions left out: what each fact says and when it was recorded."""
     return {
-        v.event.event_id: (v.event, v.recorded_at, v.corrected_by, v.corrected_at)
-        for v in view
+        v.event.event_id: (v.event, v.recorded_at, v.corrected_by, v.corrected_at) for v in view
     }
 
 
@@ -244,7 +236,5 @@ def test_on_only_filters_the_view_by_date(
     """Law (e): the view on D is the view on a later date cut to facts up to D."""
     on, known_at = data.draw(as_of_pairs(history))
     later = on + timedelta(days=data.draw(st.integers(0, 400)))
-    cut = [
-        v for v in as_of(history, on=later, known_at=known_at) if v.event.occurred_on <= on
-    ]
+    cut = [v for v in as_of(history, on=later, known_at=known_at) if v.event.occurred_on <= on]
     assert as_of(history, on=on, known_at=known_at) == cut

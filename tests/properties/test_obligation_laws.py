@@ -58,9 +58,16 @@ def test_a_final_status_never_changes_as_on_moves_forward(seed: int, on: date, s
     after = {key(o): o for o in evaluate(history, on=later, known_at=FAR)}
     for identity, obligation in before.items():
         assert identity in after, obligation
-        assert after[identity].model_dump(exclude={"explanation_sv", "explanation_en"}) == (
-            obligation.model_dump(exclude={"explanation_sv", "explanation_en"})
-        ), identity
+        assert verdict(after[identity]) == verdict(obligation), identity
+
+
+def verdict(o: Obligation) -> tuple[object, ...]:
+    """What a final status settles: the status, how late, and what satisfied it.
+
+    (A due date may still be documented later — an extension decided in time after the
+    duty was met — without changing the verdict.)
+    """
+    return (o.status, o.days_late, o.days_overdue, o.satisfied_by_event_id, o.satisfied_on)
 
 
 @settings(max_examples=10)

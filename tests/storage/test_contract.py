@@ -92,22 +92,16 @@ def test_known_at_filters_by_transaction_time(store_url: str, clock: ManualClock
     store.close()
 
 
-def test_historical_rows_keep_their_registration_time(
-    store_url: str, clock: ManualClock
-) -> None:
+def test_historical_rows_keep_their_registration_time(store_url: str, clock: ManualClock) -> None:
     """A historical row's registered_at becomes its recorded_at (D3)."""
     store = open_store(store_url)
     old = datetime(2006, 3, 1, 9, 30, tzinfo=UTC)
-    store.append(
-        [row_for(talk("a", day="2006-02-27"), 1, old)], clock=clock, ingested_by="import"
-    )
+    store.append([row_for(talk("a", day="2006-02-27"), 1, old)], clock=clock, ingested_by="import")
     assert [r.recorded_at for r in store.read_log()] == [old]
     store.close()
 
 
-def test_historical_rows_out_of_order_write_nothing(
-    store_url: str, clock: ManualClock
-) -> None:
+def test_historical_rows_out_of_order_write_nothing(store_url: str, clock: ManualClock) -> None:
     """A registered_at before the log's last recorded_at refuses the whole batch."""
     store = open_store(store_url)
     store.append([row_for(talk("a"), 1)], clock=clock, ingested_by="x")
@@ -115,9 +109,7 @@ def test_historical_rows_out_of_order_write_nothing(
         row_for(talk("b"), 2, T0 + timedelta(days=1)),
         row_for(talk("c"), 3, T0 - timedelta(days=1)),
     ]
-    with pytest.raises(
-        HistoricalOrderError, match="earlier than the log's last recorded_at"
-    ):
+    with pytest.raises(HistoricalOrderError, match="earlier than the log's last recorded_at"):
         store.append(rows, clock=clock, ingested_by="x")
     assert store.count() == 1
     store.close()

@@ -93,9 +93,7 @@ class ChildCase(StreamAggregate):
             self.purged_by = event.event_id
         super().add(event)
         fact = event.replacement if isinstance(event, EventCorrected) else event
-        event_id = (
-            event.target_event_id if isinstance(event, EventCorrected) else event.event_id
-        )
+        event_id = event.target_event_id if isinstance(event, EventCorrected) else event.event_id
         if isinstance(fact, PlacementStarted | PlacementEnded):
             end = "start" if isinstance(fact, PlacementStarted) else "end"
             self.placement_events.setdefault(fact.placement_id, {})[end] = event_id
@@ -150,7 +148,6 @@ class ChildCase(StreamAggregate):
             if end < start:
                 yield Violation(
                     "occurred_on",
-                    f"placement {placement_id!r} would end on {end} before it began "
-                    f"on {start}",
+                    f"placement {placement_id!r} would end on {end} before it began on {start}",
                     PlacementEndsBeforeStartError,
                 )

@@ -17,9 +17,7 @@ from caselog.errors import UnknownReferenceError
 class Matter(StreamAggregate):
     """A deviation (avvikelse) or lex Sarah matter. Guards structure only."""
 
-    OPENINGS: ClassVar[frozenset[str]] = frozenset(
-        {"deviation_reported", "lex_sarah_reported"}
-    )
+    OPENINGS: ClassVar[frozenset[str]] = frozenset({"deviation_reported", "lex_sarah_reported"})
     FOLLOW_UPS: ClassVar[frozenset[str]] = frozenset(
         {
             "deviation_triaged",

@@ -20,7 +20,7 @@ from caselog.errors import (
     InvalidCorrectionError,
     UnknownReferenceError,
 )
-from caselog.events import EventCorrected, EventRetracted
+from caselog.events import SUBJECT_FIELDS, EventCorrected, EventRetracted
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -96,9 +96,16 @@ class StreamAggregate:
             self.ids.setdefault(spec[1], set()).add(getattr(declared, spec[0]))
 
     def references(self, event: Event) -> Iterator[Reference]:
-        """The references of `event` that must resolve inside this stream."""
+        """The references of `event` that must resolve inside this stream.
+
+        A correction's replacement is the event as it should have been recorded, so its
+        own references must resolve too (named `replacement.<field>`).
+        """
         if isinstance(event, EventCorrected | EventRetracted):
             yield Reference("target_event_id", "event", event.target_event_id)
+        if isinstance(event, EventCorrected):
+            for ref in self.references(event.replacement):
+                yield Reference(f"replacement.{ref.field}", ref.kind, ref.value)
 
     def keeps(self, event: Event) -> bool:
         """Whether checking `event` later needs the whole event, not just its references."""
@@ -184,16 +191,18 @@ class StreamAggregate:
                 InvalidCorrectionError,
             )
             return
-        expected = self.subjects.get(event.target_event_id)
-        if expected is not None:
-            for name, value in expected.items():
-                actual = getattr(event.replacement, name, None)
-                if actual != value:
-                    yield Violation(
-                        f"replacement.{name}",
-                        f"must equal the target's {name} {value!r}, not {actual!r}",
-                        InvalidCorrectionError,
-                    )
+        # A target with one subject id has the stream's own; a replacement may neither
+        # change nor drop nor add one (D4: same subject ids as the target).
+        kind, _, subject = self.stream.partition(":")
+        expected = self.subjects.get(event.target_event_id, {f"{kind}_id": subject})
+        actual = event.replacement.subject_ids
+        for name in SUBJECT_FIELDS:
+            if (value := expected.get(name)) != (given := actual.get(name)):
+                yield Violation(
+                    f"replacement.{name}",
+                    f"must equal the target's {name} {value!r}, not {given!r}",
+                    InvalidCorrectionError,
+                )
 
     def _retraction_violations(self, event: EventRetracted) -> Iterator[Violation]:
         seen = {event.event_id}
@@ -202,8 +211,7 @@ class StreamAggregate:
             if target in seen:
                 yield Violation(
                     "target_event_id",
-                    f"retracting {event.target_event_id!r} would close a cycle of "
-                    "retractions",
+                    f"retracting {event.target_event_id!r} would close a cycle of retractions",
                     InvalidCorrectionError,
                 )
                 return

@@ -69,9 +69,7 @@ def amend(case: CaseFile) -> None:
         _retract(case, events)
 
 
-def _register_after(
-    case: CaseFile, event: FactEvent, low: int, high: int
-) -> tuple[date, datetime]:
+def _register_after(case: CaseFile, event: FactEvent, low: int, high: int) -> tuple[date, datetime]:
     """Return a working day `low`–`high` days after `event` was registered, and a time."""
     clock = case.town.clock
     registered = swedish_date(case.ledger.registered_at(event))

@@ -123,9 +123,7 @@ def _plans(case: CaseFile, stays: list[Stay], start: date, until: date) -> None:
                 social_worker=case.caseworker,
             )
         )
-    notified = (
-        case.later(start, 15, 60) if case.chance(_LATE_PLAN) else case.later(start, 0, 10)
-    )
+    notified = case.later(start, 15, 60) if case.chance(_LATE_PLAN) else case.later(start, 0, 10)
     if _write_on(case, notified, until):
         if case.chance(_NOT_NEEDED):
             ledger.add(
@@ -160,9 +158,7 @@ def _plans(case: CaseFile, stays: list[Stay], start: date, until: date) -> None:
             )
     if all(stay.started.legal_basis is PlacementBasis.LVU_6 for stay in stays):
         return
-    planned = (
-        case.later(start, 15, 60) if case.chance(_LATE_PLAN) else case.later(start, -3, 0)
-    )
+    planned = case.later(start, 15, 60) if case.chance(_LATE_PLAN) else case.later(start, -3, 0)
     planned = max(planned, case.opened_on)
     if _write_on(case, planned, until):
         ledger.add(
@@ -184,9 +180,7 @@ def _plans(case: CaseFile, stays: list[Stay], start: date, until: date) -> None:
         )
     two_years = add_years(start, 2)
     revised = (
-        case.later(two_years, 10, 120)
-        if case.chance(_LATE_PLAN)
-        else case.later(two_years, -60, 0)
+        case.later(two_years, 10, 120) if case.chance(_LATE_PLAN) else case.later(two_years, -60, 0)
     )
     if two_years >= _PLAN_REVISION_RULE and _write_on(case, revised, until):
         ledger.add(
@@ -201,9 +195,7 @@ def _visits(case: CaseFile, start: date, until: date) -> None:
     ledger = case.ledger
     day = case.later(start, 14, 45)
     while _write_on(case, day, until):
-        place = (
-            VisitPlace.OTHER if case.chance(_VISIT_ELSEWHERE) else VisitPlace.PLACEMENT_HOME
-        )
+        place = VisitPlace.OTHER if case.chance(_VISIT_ELSEWHERE) else VisitPlace.PLACEMENT_HOME
         ledger.add(
             VisitMade(
                 event_id=ledger.next_id(),
@@ -215,11 +207,7 @@ def _visits(case: CaseFile, start: date, until: date) -> None:
         )
         if case.chance(_TALK_AT_VISIT):
             _talk(case, day)
-        gap = (
-            case.rng.randint(150, 260)
-            if case.chance(_LONG_GAP)
-            else case.rng.randint(50, 110)
-        )
+        gap = case.rng.randint(150, 260) if case.chance(_LONG_GAP) else case.rng.randint(50, 110)
         talk = day + timedelta(days=gap // 2)
         if case.chance(_EXTRA_TALK) and _write_on(case, talk, until):
             _talk(case, talk)
@@ -245,9 +233,7 @@ def _current(stays: list[Stay], day: date) -> Stay:
     return current
 
 
-def _decision_day(
-    case: CaseFile, due: date, reviewer: _Reviewer, late: float
-) -> date | None:
+def _decision_day(case: CaseFile, due: date, reviewer: _Reviewer, late: float) -> date | None:
     """The day a periodic decision is taken: at a meeting before `due`, or late."""
     if reviewer is _Reviewer.OFFICIAL:
         return case.workday(case.later(due, -20, 0), due - timedelta(days=20))
@@ -344,9 +330,7 @@ def _restrict_contact(case: CaseFile, stays: list[Stay], until: date) -> None:
     )
     lift = calendar.on_or_after(Body.SUBCOMMITTEE, case.later(decided, 180, 540))
     due = add_months(decided, 3)
-    while (
-        day := _decision_day(case, due, _Reviewer.SUBCOMMITTEE, _LATE_REVIEW)
-    ) is not None:
+    while (day := _decision_day(case, due, _Reviewer.SUBCOMMITTEE, _LATE_REVIEW)) is not None:
         if not _write_on(case, day, until) or (lift is not None and day >= lift):
             break
         ledger.add(

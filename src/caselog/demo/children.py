@@ -191,9 +191,7 @@ def _receive(case: CaseFile, day: date, *, first: bool, calm: bool) -> ReportRec
     exposure = ViolenceExposure.NONE
     if not calm and rng.random() < share:
         exposure = (
-            ViolenceExposure.WITNESSED
-            if rng.random() < _WITNESSED
-            else ViolenceExposure.SUBJECTED
+            ViolenceExposure.WITNESSED if rng.random() < _WITNESSED else ViolenceExposure.SUBJECTED
         )
     when = _open_file(case, day) if first else None
     return case.ledger.add(
@@ -205,8 +203,7 @@ def _receive(case: CaseFile, day: date, *, first: bool, calm: bool) -> ReportRec
             reporter_category=category,
             mandatory_reporter=category in _MANDATORY,
             violence_exposure=exposure,
-            close_relative=exposure is not ViolenceExposure.NONE
-            and rng.random() < _CLOSE_RELATIVE,
+            close_relative=exposure is not ViolenceExposure.NONE and rng.random() < _CLOSE_RELATIVE,
         ),
         at=when,
     )

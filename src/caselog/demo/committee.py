@@ -56,14 +56,10 @@ class CommitteeCalendar:
             Body.SUBCOMMITTEE: self._subcommittee_days(config, clock, rng),
             Body.COMMITTEE: self._committee_days(config, clock, rng),
         }
-        self._ordinals = {
-            body: [d.toordinal() for d in days] for body, days in self._days.items()
-        }
+        self._ordinals = {body: [d.toordinal() for d in days] for body, days in self._days.items()}
 
     @staticmethod
-    def _subcommittee_days(
-        config: DemoConfig, clock: RegistrationClock, rng: Random
-    ) -> list[date]:
+    def _subcommittee_days(config: DemoConfig, clock: RegistrationClock, rng: Random) -> list[date]:
         day = config.start + timedelta(days=(_TUESDAY - config.start.weekday()) % 7)
         days: list[date] = []
         while day <= config.end:
@@ -74,9 +70,7 @@ class CommitteeCalendar:
         return sorted(set(days))
 
     @staticmethod
-    def _committee_days(
-        config: DemoConfig, clock: RegistrationClock, rng: Random
-    ) -> list[date]:
+    def _committee_days(config: DemoConfig, clock: RegistrationClock, rng: Random) -> list[date]:
         days: list[date] = []
         year, month = config.start.year, config.start.month
         while date(year, month, 1) <= config.end:

@@ -46,9 +46,7 @@ class DemoConfig(BaseModel):
         "Exempelby kommun"
     )
     """The municipality's name, as it appears on its own home investigations."""
-    neighbour: Annotated[str, StringConstraints(min_length=1, max_length=128)] = (
-        "Grannby kommun"
-    )
+    neighbour: Annotated[str, StringConstraints(min_length=1, max_length=128)] = "Grannby kommun"
     """Another municipality, where some family homes lie (SoL 2025:400 22 kap. 6 §)."""
     committee_id: Annotated[str, StringConstraints(pattern=ID_PATTERN)] = "socialnamnden"
     """The one committee (socialnämnd) whose meetings and annual lists form a stream."""
@@ -90,8 +88,6 @@ class DemoConfig(BaseModel):
             msg = f"end {self.end} is before start {self.start}"
             raise ValueError(msg)
         if self.start.year < _FIRST_YEAR or self.end.year > _LAST_YEAR:
-            msg = (
-                f"the demo covers {_FIRST_YEAR}–{_LAST_YEAR} (the holiday calendar's reach)"
-            )
+            msg = f"the demo covers {_FIRST_YEAR}–{_LAST_YEAR} (the holiday calendar's reach)"
             raise ValueError(msg)
         return self

@@ -222,9 +222,7 @@ def _decide_lvu(case: CaseFile, day: date, basis: PlacementBasis, by: DecidedBy)
     return care_decision_id
 
 
-def _court_rules(
-    case: CaseFile, care_decision_id: str, day: date, *, rejected: bool
-) -> None:
+def _court_rules(case: CaseFile, care_decision_id: str, day: date, *, rejected: bool) -> None:
     case.ledger.add(
         CourtDecided(
             event_id=case.ledger.next_id(),
@@ -237,17 +235,13 @@ def _court_rules(
     )
 
 
-def continue_into_care(
-    case: CaseFile, custody: Custody, concluded: InvestigationConcluded
-) -> None:
+def continue_into_care(case: CaseFile, custody: Custody, concluded: InvestigationConcluded) -> None:
     """The court grants LVU care: the custody ends and care begins the same day."""
     applied_on = concluded.occurred_on
     stays = custody.stays
     basis = _lvu_basis(case, applied_on, _LVU_3_AFTER_CUSTODY)
     care_decision_id = _decide_lvu(case, applied_on, basis, DecidedBy.SUBCOMMITTEE)
-    granted_on = case.workday(
-        case.later(applied_on, 20, 45), applied_on + timedelta(days=1)
-    )
+    granted_on = case.workday(case.later(applied_on, 20, 45), applied_on + timedelta(days=1))
     if granted_on > case.horizon:
         _finish_at_horizon(case, stays)
         return
@@ -289,9 +283,7 @@ def apply_for_care(case: CaseFile, decided_on: date, *, earliest: date) -> None:
     """The investigation ends in an application for LVU care (LVU 4 §)."""
     basis = _lvu_basis(case, decided_on, _LVU_3_ON_APPLICATION)
     care_decision_id = _decide_lvu(case, decided_on, basis, DecidedBy.COMMITTEE)
-    granted_on = case.workday(
-        case.later(decided_on, 14, 45), decided_on + timedelta(days=1)
-    )
+    granted_on = case.workday(case.later(decided_on, 14, 45), decided_on + timedelta(days=1))
     if granted_on > case.horizon:
         return
     rejected = case.chance(_REJECTED)

@@ -163,9 +163,7 @@ def recruit_home(
         case.ledger.add(
             OtherMunicipalityConsulted(
                 event_id=case.ledger.next_id(),
-                occurred_on=max(
-                    earliest, decided_on - timedelta(days=case.rng.randint(1, 10))
-                ),
+                occurred_on=max(earliest, decided_on - timedelta(days=case.rng.randint(1, 10))),
                 actor=case.caseworker,
                 child_id=case.child_id,
                 home_id=home_id,

@@ -156,9 +156,7 @@ def _inform(case: CaseFile, opened: InvestigationOpened, *, violent: bool) -> No
         )
 
 
-def _schedule(
-    case: CaseFile, start: date, due: date
-) -> tuple[date, tuple[date, date] | None]:
+def _schedule(case: CaseFile, start: date, due: date) -> tuple[date, tuple[date, date] | None]:
     """Plan the conclusion day and any extension: (decided_on, new_due_on)."""
     config = case.config
     after_due = due + timedelta(days=1)
@@ -182,9 +180,7 @@ def _schedule(
     return case.workday(concluded, start), None
 
 
-def _extend(
-    case: CaseFile, opened: InvestigationOpened, decided: date, new_due: date
-) -> None:
+def _extend(case: CaseFile, opened: InvestigationOpened, decided: date, new_due: date) -> None:
     case.ledger.add(
         InvestigationExtended(
             event_id=case.ledger.next_id(),

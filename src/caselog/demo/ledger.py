@@ -89,9 +89,7 @@ def _shape(event: Event) -> _Shape:
                 if name in fields and name != defined
             ),
             defines=(defined, _ENTITY_FIELDS[defined]) if defined else None,
-            subjects=tuple(
-                (name, kind) for name, kind in _STREAM_KINDS.items() if name in fields
-            ),
+            subjects=tuple((name, kind) for name, kind in _STREAM_KINDS.items() if name in fields),
         )
         _SHAPES[cls] = shape
     return shape
@@ -117,9 +115,7 @@ def references(event: Event) -> list[str]:
     """Return the keys an event refers to, which must already be in its stream (D5)."""
     shape = _shape(event)
     keys = [
-        f"event:{value}"
-        for name in shape.events
-        if (value := getattr(event, name)) is not None
+        f"event:{value}" for name in shape.events if (value := getattr(event, name)) is not None
     ]
     for name in shape.event_lists:
         keys.extend(f"event:{value}" for value in getattr(event, name))
@@ -189,9 +185,7 @@ class Ledger:
             LookupError: if the event refers to something this story never wrote
                 (a bug in the generator, never a property of the data).
         """
-        when = (
-            at if at is not None else self.clock.registration(event.occurred_on, self._rng)
-        )
+        when = at if at is not None else self.clock.registration(event.occurred_on, self._rng)
         stream = stream_of(event)
         floor = self._floors.get(stream)
         if floor is not None:

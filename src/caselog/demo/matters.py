@@ -48,14 +48,8 @@ def write_matters(ledger: Ledger, config: DemoConfig, rng: Random) -> None:
     deviations = max(1, round(years * config.children / _CHILDREN_PER_DEVIATION))
     direct = max(1, round(years * config.children / _CHILDREN_PER_LEX_SARAH))
     days = sorted(
-        [
-            (config.start + timedelta(days=rng.randrange(span)), True)
-            for _ in range(deviations)
-        ]
-        + [
-            (config.start + timedelta(days=rng.randrange(span)), False)
-            for _ in range(direct)
-        ]
+        [(config.start + timedelta(days=rng.randrange(span)), True) for _ in range(deviations)]
+        + [(config.start + timedelta(days=rng.randrange(span)), False) for _ in range(direct)]
     )
     for number, (day, deviation) in enumerate(days, start=1):
         matter_id = f"m-{day.year}-{number:05d}"
@@ -123,9 +117,7 @@ def _lex_sarah(
         )
     )
     late = rng.random() < _LATE_STEP
-    concluded = started + timedelta(
-        days=rng.randint(60, 150) if late else rng.randint(10, 60)
-    )
+    concluded = started + timedelta(days=rng.randint(60, 150) if late else rng.randint(10, 60))
     serious = rng.random() < _SERIOUS
     ledger.add(
         LexSarahConcluded(
@@ -138,9 +130,7 @@ def _lex_sarah(
     )
     if serious:
         late = rng.random() < _LATE_TO_IVO
-        sent = concluded + timedelta(
-            days=rng.randint(15, 70) if late else rng.randint(2, 14)
-        )
+        sent = concluded + timedelta(days=rng.randint(15, 70) if late else rng.randint(2, 14))
         ledger.add(
             LexSarahReportedToIVO(
                 event_id=ledger.next_id(),

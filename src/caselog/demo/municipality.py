@@ -90,9 +90,7 @@ class Municipality:
 
     def ledger(self, *, order: int, prefix: str, rng: Random) -> Ledger:
         """Return an empty ledger for a new story of this municipality."""
-        return Ledger(
-            order=order, prefix=prefix, clock=self.clock, rng=rng, cutoff=self.cutoff
-        )
+        return Ledger(order=order, prefix=prefix, clock=self.clock, rng=rng, cutoff=self.cutoff)
 
 
 def build_municipality(config: DemoConfig) -> Municipality:

@@ -117,18 +117,14 @@ def end_stay(case: CaseFile, stay: Stay, day: date) -> None:
     )
 
 
-def flag_home(
-    case: CaseFile, stay: Stay, investigation: HomeInvestigationCompleted | None
-) -> None:
+def flag_home(case: CaseFile, stay: Stay, investigation: HomeInvestigationCompleted | None) -> None:
     """Flag R07 for a family home never investigated, or only after the move-in."""
     if stay.started.home_type not in FAMILY_TYPES:
         return
     if investigation is None:
         case.ledger.flag(Pattern.HOME_NEVER_INVESTIGATED, stay.started)
     elif investigation.occurred_on > stay.started.occurred_on:
-        case.ledger.flag(
-            Pattern.HOME_INVESTIGATED_AFTER_MOVE_IN, stay.started, investigation
-        )
+        case.ledger.flag(Pattern.HOME_INVESTIGATED_AFTER_MOVE_IN, stay.started, investigation)
 
 
 def _decide_sol(case: CaseFile, day: date, home_id: str) -> str:
@@ -162,9 +158,7 @@ def _move(case: CaseFile, stays: list[Stay], day: date, home_type: HomeType) -> 
     if basis is PlacementBasis.SOL:
         care_decision_id = _decide_sol(case, decided, home_id)
     end_stay(case, current, day)
-    stay = start_stay(
-        case, day, home_id, home_type, basis=basis, care_decision_id=care_decision_id
-    )
+    stay = start_stay(case, day, home_id, home_type, basis=basis, care_decision_id=care_decision_id)
     flag_home(case, stay, investigation)
     stays.append(stay)
     return stay
@@ -285,9 +279,7 @@ def start_emergency_stay(case: CaseFile, day: date) -> Stay:
     )
 
 
-def leave_emergency(
-    case: CaseFile, stays: list[Stay], concluded: InvestigationConcluded
-) -> None:
+def leave_emergency(case: CaseFile, stays: list[Stay], concluded: InvestigationConcluded) -> None:
     """Move the child on from the jourhem after the investigation (R08: two months)."""
     stay = stays[-1]
     ended = concluded.occurred_on

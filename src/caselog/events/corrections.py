@@ -36,8 +36,7 @@ class _TargetsEvent(EventModel):
     def _has_a_subject(self) -> Self:
         if not self.subject_ids:
             msg = (
-                "the target's subject id is required "
-                "(child_id, matter_id, home_id or committee_id)"
+                "the target's subject id is required (child_id, matter_id, home_id or committee_id)"
             )
             raise ValueError(msg)
         return self

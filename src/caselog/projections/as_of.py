@@ -42,9 +42,7 @@ class Viewed:
 
 def known(history: Iterable[Recorded[Event]], known_at: datetime) -> list[Recorded[Event]]:
     """Step 1: the events recorded at or before `known_at`, in log order."""
-    return sorted(
-        (r for r in history if r.recorded_at <= known_at), key=lambda r: r.position
-    )
+    return sorted((r for r in history if r.recorded_at <= known_at), key=lambda r: r.position)
 
 
 def retracted_ids(records: Sequence[Recorded[Event]]) -> set[str]:
@@ -57,9 +55,7 @@ def retracted_ids(records: Sequence[Recorded[Event]]) -> set[str]:
     retractions: dict[str, list[str]] = {}
     for record in records:
         if isinstance(record.event, EventRetracted):
-            retractions.setdefault(record.event.target_event_id, []).append(
-                record.event.event_id
-            )
+            retractions.setdefault(record.event.target_event_id, []).append(record.event.event_id)
     by_id = {r.event.event_id: r.event for r in records}
     standing: dict[str, bool] = {}
 
@@ -110,9 +106,7 @@ def corrected_facts(records: Sequence[Recorded[Event]]) -> list[Viewed]:
     return facts
 
 
-def as_of(
-    history: Iterable[Recorded[Event]], *, on: date, known_at: datetime
-) -> list[Viewed]:
+def as_of(history: Iterable[Recorded[Event]], *, on: date, known_at: datetime) -> list[Viewed]:
     """Steps 1–5: the facts about `on` as known at `known_at`, in fold order.
 
     The result is sorted by (`occurred_on`, log position): the order every fold uses.

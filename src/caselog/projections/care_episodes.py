@@ -126,14 +126,10 @@ def care_episodes_of(placements: Iterable[Placement]) -> tuple[CareEpisode, ...]
             last.placement_ids = (*last.placement_ids, placement.placement_id)
             if last.ended_on is not None:
                 last.ended_on = (
-                    None
-                    if placement.ended_on is None
-                    else max(last.ended_on, placement.ended_on)
+                    None if placement.ended_on is None else max(last.ended_on, placement.ended_on)
                 )
             continue
-        if last is not None and (
-            last.ended_on is None or last.ended_on > placement.started_on
-        ):
+        if last is not None and (last.ended_on is None or last.ended_on > placement.started_on):
             last.ended_on = placement.started_on  # a change of kind ends the episode
         episodes.append(
             _EpisodeDraft(

@@ -190,9 +190,7 @@ class CareFold:
         self.orphans.unless(event, not found.orphan)
         return found
 
-    def _intervention(
-        self, intervention_id: str, kind: InterventionKind
-    ) -> InterventionDraft:
+    def _intervention(self, intervention_id: str, kind: InterventionKind) -> InterventionDraft:
         """The intervention a fact refers to, created on its first mention."""
         return self.interventions.setdefault(
             intervention_id,
@@ -258,14 +256,10 @@ class CareFold:
                 custody.ended_on = first_on(custody.ended_on, day)
             case ReportedToCommittee():
                 custody = self._custody(event, event.custody_id)
-                custody.reported_to_committee_on = first_on(
-                    custody.reported_to_committee_on, day
-                )
+                custody.reported_to_committee_on = first_on(custody.reported_to_committee_on, day)
             case CareApplicationFiled():
                 custody = self._custody(event, event.custody_id)
-                custody.care_application_filed_on = first_on(
-                    custody.care_application_filed_on, day
-                )
+                custody.care_application_filed_on = first_on(custody.care_application_filed_on, day)
             case CourtExtendedDeadline():
                 custody = self._custody(event, event.custody_id)
                 until = custody.deadline_extended_until or event.until_on
@@ -275,9 +269,7 @@ class CareFold:
                 custody.submitted_to_court_on = first_on(custody.submitted_to_court_on, day)
             case SubmittedToCourt(care_decision_id=str(decision_id)):
                 if decision := self._decision(event, decision_id):
-                    decision.submitted_to_court_on = first_on(
-                        decision.submitted_to_court_on, day
-                    )
+                    decision.submitted_to_court_on = first_on(decision.submitted_to_court_on, day)
             case CourtDecided(custody_id=str(custody_id)):
                 custody = self._custody(event, custody_id)
                 custody.court_decisions = (*custody.court_decisions, _ruling(event))

@@ -173,9 +173,7 @@ def fold_case_state(
         placements=placements,
         current_placement=running[-1] if running else None,
         care_episodes=episodes,
-        current_care_episode=(
-            episodes[-1] if episodes and episodes[-1].ended_on is None else None
-        ),
+        current_care_episode=(episodes[-1] if episodes and episodes[-1].ended_on is None else None),
         reviews=tuple(care.reviews),
         custody_transfer_considerations=tuple(care.considerations),
         visits=tuple(care.visits),

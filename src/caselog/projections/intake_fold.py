@@ -192,9 +192,7 @@ class IntakeFold:
                     report.pre_assessment_extended_until = max(until, event.until_on)
             case FeedbackRequested():
                 if report := self._report(event, event.report_event_id):
-                    report.feedback_requested_on = first_on(
-                        report.feedback_requested_on, day
-                    )
+                    report.feedback_requested_on = first_on(report.feedback_requested_on, day)
             case FeedbackGiven():
                 if report := self._report(event, event.report_event_id):
                     report.feedback_given_on = first_on(report.feedback_given_on, day)

@@ -191,9 +191,7 @@ def timeline_of(
         lag = (recorded_on - event.occurred_on).days
         retracted = event.event_id in removed
         target = (
-            event.target_event_id
-            if isinstance(event, EventCorrected | EventRetracted)
-            else None
+            event.target_event_id if isinstance(event, EventCorrected | EventRetracted) else None
         )
         entries.append(
             TimelineEntry(

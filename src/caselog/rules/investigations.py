@@ -52,6 +52,9 @@ class InvestigationDeadline:
     due_on: date
     accrued_late: int
     flags: tuple[Flag, ...]
+    in_time_due_on: date
+    """The due date moved only by extensions decided in time: once a deadline has passed,
+    a later decision cannot make what was due by it timely again (R03b)."""
 
 
 def investigation_deadline(
@@ -63,6 +66,7 @@ def investigation_deadline(
     skäl); with `strict_extensions` one without either is disregarded (`invalid_extension`).
     """
     due = add_months(opened.occurred_on, 4)
+    in_time: date | None = None
     accrued = 0
     flags: list[Flag] = []
     for _, extension in ctx.of_type(InvestigationExtended):
@@ -77,10 +81,11 @@ def investigation_deadline(
         if extension.occurred_on > current:
             accrued += days_between(current, extension.occurred_on)
             flags.append(Flag.EXTENSION_AFTER_EXPIRY)
+            in_time = in_time or due
         else:
             flags.append(Flag.EXTENDED)
         due = max(due, extension.new_due_on)
-    return InvestigationDeadline(due, accrued, tuple(dict.fromkeys(flags)))
+    return InvestigationDeadline(due, accrued, tuple(dict.fromkeys(flags)), in_time or due)
 
 
 def investigation_concluded_within_4_months(ctx: RuleContext) -> Iterator[Obligation]:
@@ -135,7 +140,7 @@ def violence_risk_assessed(ctx: RuleContext) -> Iterator[Obligation]:
     for viewed, opened in ctx.of_type(InvestigationOpened):
         if not violence.intersection(opened.report_event_ids):
             continue
-        due = investigation_deadline(ctx, opened, sunday).due_on
+        due = investigation_deadline(ctx, opened, sunday).in_time_due_on
         concluded = ctx.find(InvestigationConcluded, investigation_id=opened.investigation_id)
         if concluded is not None:
             due = min(due, concluded[1])

@@ -7,7 +7,18 @@ from __future__ import annotations
 
 from typing import Final
 
-from caselog.rules import intake, investigations, lvu, matters, placements, records, reviews
+from caselog.rules import (
+    feedback,
+    follow_up,
+    intake,
+    investigations,
+    lvu,
+    matters,
+    placements,
+    plans,
+    records,
+    reviews,
+)
 from caselog.rules.context import Rule
 
 ALL_RULES: Final[tuple[Rule, ...]] = (
@@ -18,8 +29,14 @@ ALL_RULES: Final[tuple[Rule, ...]] = (
     Rule(intake.investigation_opened_without_delay, intake.R04),
     Rule(intake.guardians_informed_at_once, intake.R04_INFORMED),
     Rule(investigations.investigation_concluded_within_4_months, investigations.R05),
+    *feedback.RULES,
     *placements.RULES,
+    Rule(plans.care_plan_established_at_placement, plans.R10_CARE_PLAN),
+    Rule(plans.implementation_plan_established_in_time, plans.R10_IMPLEMENTATION_PLAN),
+    Rule(plans.care_plan_revised_within_two_years, plans.R10_REVISION),
     *reviews.RULES,
+    *follow_up.RULES,
+    Rule(plans.region_notified_of_health_examination, plans.R15),
     *lvu.RULES,
     *matters.RULES,
     *records.RULES,
@@ -31,4 +48,3 @@ RULES_BY_ID: Final[dict[str, tuple[Rule, ...]]] = {
     for rule_id in dict.fromkeys(r.rule_id for r in ALL_RULES)
 }
 """Rule id (R01, R03b …) → the rules that report under it (R04 has two parts)."""
-

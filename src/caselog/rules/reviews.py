@@ -1,10 +1,392 @@
-"""Rules not yet written (a placeholder filled in by the rule work of issue 6)."""
+"""Recurring decisions on care: övervägande, prövning, vårdnadsöverflyttning (R11–R13).
+
+SoL (2001:453) 6 kap. 8, 8 b §§ until 2025-06-30; SoL (2025:400) 22 kap. 13–14 §§ from
+2025-07-01; LVU (1990:52) 13, 13 c §§. Only the committee or a sub-committee (utskott) may
+take these decisions (SoL (2001:453) 10 kap. 4 §; SoL (2025:400) 30 kap. 6–7 §§).
+
+Each duty recurs in periods (D9): a valid decision meets the period running and starts the
+next; `periods` does that once, for these rules and for R14 (`caselog.rules.follow_up`).
+"""
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Final
 
+from caselog.dates import add_months, add_years, days_between, effective_due
+from caselog.events import DecidedBy, HomeType, PlacementBasis, ReviewKind
+from caselog.projections import EpisodeKind
 from caselog.rules.context import Rule
+from caselog.rules.judging import Duty, Judgement, judge
+from caselog.rules.law import LVU, SOL01, SOL01_END, SOL25, SOL25_START, sol, version
+from caselog.rules.model import Flag, Law, LawVersion, Obligation, Severity, Status
 
-RULES: Final[tuple[Rule, ...]] = ()
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from caselog.dates import SundayRule
+    from caselog.projections import Placement
+    from caselog.rules.context import RuleContext
+
+DECIDING_BODIES: Final = frozenset({DecidedBy.COMMITTEE, DecidedBy.SUBCOMMITTEE})
+"""Who may decide a review or a custody-transfer consideration (SoL (2001:453) 10 kap. 4 §)."""
+FAMILY_HOMES: Final = frozenset({HomeType.FAMILY_HOME, HomeType.KINSHIP_HOME})
+"""The homes R13 runs in (RULES.md §4.27): family homes, kinship homes included."""
+THREE_YEAR_RULE: Final = date(2003, 7, 1)
+"""Vårdnadsöverflyttning considered after three years (prop. 2002/03:53); the day is ✘."""
+ANNUAL_RULE: Final = date(2021, 3, 1)
+"""SFS 2020:1260: after the first consideration, the question is considered annually."""
+TWO_YEAR_RULE: Final = date(2022, 7, 1)
+"""SFS 2022:665 / 2022:664: considered after two years in the same family home."""
+PERIODIC: Final = tuple(s for s in Status if s is not Status.WAIVED)
+"""The statuses of a recurring duty: `breached` when care ended with the period overdue."""
+
+
+def periodic(
+    rule_id: str,
+    law: tuple[LawVersion, ...],
+    explain_en: str,
+    explain_sv: str,
+    severity: Severity = Severity.HIGH,
+    parameters: tuple[str, ...] = ("sunday_rule",),
+) -> Duty:
+    """The duty of a recurring decision or visit, with the statuses of `PERIODIC`."""
+    return Duty(rule_id, Law(law), severity, explain_en, explain_sv, parameters, PERIODIC)
+
+
+R11 = periodic(
+    "R11",
+    sol("6 kap. 8 §", "22 kap. 13 §"),
+    "SoL care reviewed (övervägande) by the committee or a sub-committee, by {due}",
+    "Vården enligt SoL övervägd av nämnden eller ett utskott, senast {due}",
+)
+R12 = periodic(
+    "R12",
+    (version(LVU, "13 § 1 st."),),
+    "LVU 2 § care reviewed (övervägande) by the committee or a sub-committee, by {due}",
+    "Vården enligt 2 § LVU övervägd av nämnden eller ett utskott, senast {due}",
+)
+R12_EXAMINATION = periodic(
+    "R12",
+    (version(LVU, "13 § 2 st."),),
+    "Whether LVU 3 § care should end examined (prövning) by the committee, by {due}",
+    "Prövat av nämnden eller ett utskott om vården enligt 3 § LVU ska upphöra, senast {due}",
+)
+_CUSTODY_EN = "Transfer of custody considered by the committee or a sub-committee, by {due}"
+_CUSTODY_SV = "Vårdnadsöverflyttning övervägd av nämnden eller ett utskott, senast {due}"
+R13 = periodic(
+    "R13",
+    (
+        version(SOL01, "6 kap. 8 § 2 st.", THREE_YEAR_RULE, date(2021, 2, 28), verified=False),
+        version(SOL01, "6 kap. 8 § 2 st.", ANNUAL_RULE, date(2022, 6, 30)),
+        version(SOL01, "6 kap. 8 b §", TWO_YEAR_RULE, SOL01_END),
+        version(SOL25, "22 kap. 14 §", SOL25_START),
+    ),
+    _CUSTODY_EN,
+    _CUSTODY_SV,
+)
+R13_LVU = periodic(
+    "R13",
+    (
+        version(LVU, "13 § 3 st.", THREE_YEAR_RULE, date(2021, 2, 28), verified=False),
+        version(LVU, "13 § 3 st.", ANNUAL_RULE, date(2024, 12, 31)),
+        version(LVU, "13 c §", date(2025, 1, 1)),
+    ),
+    _CUSTODY_EN,
+    _CUSTODY_SV,
+)
+"""R13 for care under LVU (LVU 13 § 3 st., from 2025-01-01 13 c §)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Act:
+    """A dated act that can satisfy a recurring duty: a review, a consideration, a visit."""
+
+    event_id: str
+    on: date
+    valid: bool = True
+    """False when taken by someone the law does not allow (flagged `invalid_delegation`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Where a recurring duty runs: a care episode or a family-home stay, from its opening event."""
+
+    event_id: str
+    started_on: date
+    ended_on: date | None
+
+    def covers(self, day: date) -> bool:
+        """Whether `day` falls in the window, its first and last day included."""
+        return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
+
+
+Due = tuple[date, tuple[Flag, ...]] | None
+"""A period's due date and its flags, or None when no law in force sets one."""
+DueRule = Callable[[int, date, date], Due]
+"""(period number, the day its clock started, as of) → its due date by the law then in force."""
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One period of a recurring duty, judged on `on`."""
+
+    number: int
+    trigger_event_id: str
+    trigger_on: date
+    due_on: date
+    judgement: Judgement
+    satisfied_by: str | None = None
+    satisfied_on: date | None = None
+    flags: tuple[Flag, ...] = ()
+
+
+def periods(
+    window: Window, acts: Iterable[Act], *, due: DueRule, on: date, sunday: SundayRule
+) -> Iterator[Period]:
+    """Judge the periods of a recurring duty in `window`, numbered from 1 (D9).
+
+    Each valid act in the window meets the period running (on time or late) and starts the
+    next; a second one the same day adds nothing. Due dates follow the law in force on the
+    day a period was settled (the act, the window's end) or on `on` while open, so final
+    verdicts never change. An invalid act flags its period. The open period is pending or
+    overdue; once the window closed, `breached` (`window_closed`) if past due, else
+    `not_applicable` (✘).
+    """
+    inside = sorted((a for a in acts if window.covers(a.on)), key=lambda a: a.on)
+    invalid = [a.on for a in inside if not a.valid]
+    trigger, trigger_on, since, number = window.event_id, window.started_on, None, 1
+    for act in inside:
+        if not act.valid or act.on == since:
+            continue
+        if (owed := due(number, trigger_on, act.on)) is not None:
+            judgement = judge(owed[0], act.on, on, sunday)
+            flags = (*owed[1], *_delegation(invalid, since, act.on))
+            yield Period(
+                number, trigger, trigger_on, owed[0], judgement, act.event_id, act.on, flags
+            )
+            number += 1
+        elif number == 1:
+            continue  # no duty in force yet: the act does not start the clock
+        trigger, trigger_on, since = act.event_id, act.on, act.on
+    if (owed := due(number, trigger_on, window.ended_on or on)) is not None:
+        judgement = (
+            judge(owed[0], None, on, sunday)
+            if window.ended_on is None
+            else closed(owed[0], window.ended_on, sunday)
+        )
+        closing = (Flag.WINDOW_CLOSED,) if judgement.status is Status.BREACHED else ()
+        flags = (*owed[1], *_delegation(invalid, since, None), *closing)
+        yield Period(number, trigger, trigger_on, owed[0], judgement, flags=flags)
+
+
+def _delegation(invalid: list[date], since: date | None, until: date | None) -> tuple[Flag, ...]:
+    """`invalid_delegation` when an invalid act falls in the period (since, until]."""
+    meant = any((since is None or d > since) and (until is None or d <= until) for d in invalid)
+    return (Flag.INVALID_DELEGATION,) if meant else ()
+
+
+def closed(due_on: date, ended_on: date, sunday: SundayRule) -> Judgement:
+    """An unmet period when care ended: breached if already past due, else not applicable."""
+    due = effective_due(due_on, sunday)
+    if ended_on <= due:
+        return Judgement(Status.NOT_APPLICABLE, due, decisive_on=ended_on)
+    overdue = days_between(due, ended_on)
+    return Judgement(
+        Status.BREACHED, due, days_overdue=overdue, decisive_on=due + timedelta(days=1)
+    )
+
+
+def obligation_of(
+    duty: Duty, ctx: RuleContext, period: Period, *, part: str | None = None
+) -> Obligation:
+    """The obligation reporting one period, with the trigger's registration flags (R21)."""
+    trigger = next((v for v in ctx.facts if v.event.event_id == period.trigger_event_id), None)
+    return duty.obligation(
+        case_id=ctx.case_id,
+        trigger_event_id=period.trigger_event_id,
+        trigger_on=period.trigger_on,
+        due_on=period.due_on,
+        judgement=period.judgement,
+        satisfied_by=period.satisfied_by,
+        satisfied_on=period.satisfied_on,
+        part=part,
+        period=period.number,
+        flags=(*period.flags, *(ctx.registration_flags(trigger) if trigger else ())),
+    )
+
+
+def _six_months(_number: int, started_on: date, _as_of: date) -> Due:
+    return add_months(started_on, 6), ()
+
+
+def _reviewed(
+    ctx: RuleContext,
+    duty: Duty,
+    kind: EpisodeKind,
+    review: ReviewKind,
+    clock: PlacementBasis | None = None,
+) -> Iterator[Obligation]:
+    """Six-monthly periods per episode of `kind`, from its start or its first `clock` placement."""
+    if ctx.state is None:
+        return
+    placements = {p.placement_id: p for p in ctx.state.placements}
+    acts = [
+        Act(r.event_id, r.reviewed_on, r.decided_by in DECIDING_BODIES)
+        for r in ctx.state.reviews
+        if r.kind is review
+    ]
+    sunday = ctx.settings.sunday_rule_for(duty.rule_id)
+    for episode in ctx.state.care_episodes:
+        if episode.kind is not kind:
+            continue
+        start = next(
+            placements[pid]
+            for pid in episode.placement_ids
+            if clock is None or placements[pid].legal_basis is clock
+        )
+        for period in periods(
+            Window(start.event_id, start.started_on, episode.ended_on),
+            acts,
+            due=_six_months,
+            on=ctx.on,
+            sunday=sunday,
+        ):
+            yield obligation_of(duty, ctx, period)
+
+
+def care_reviewed_every_six_months(ctx: RuleContext) -> Iterator[Obligation]:
+    """R11: SoL care is reconsidered (övervägande) at least every six months.
+
+    SoL (2001:453) 6 kap. 8 § 1 st.; SoL (2025:400) 22 kap. 13 §. Per care episode of
+    kind `sol`, private placements (medgivande) included: first due six months after the
+    episode's first placement started (✘: from the placement, not the decision), then six
+    months after each review by the committee or a sub-committee. A review by an official
+    does not count (SoL (2001:453) 10 kap. 4 §): `invalid_delegation`.
+    """
+    yield from _reviewed(ctx, R11, EpisodeKind.SOL, ReviewKind.SOL_REVIEW)
+
+
+def lvu_care_reviewed_every_six_months(ctx: RuleContext) -> Iterator[Obligation]:
+    """R12: LVU 2 § care is reconsidered (övervägande) at least every six months.
+
+    LVU 13 § 1 st. The clock starts when care began (LVU 10 §), an immediate custody
+    (omedelbart omhändertagande) that led into the care included (RULES.md §4.27, ✘).
+    """
+    yield from _reviewed(ctx, R12, EpisodeKind.LVU_2, ReviewKind.LVU_REVIEW)
+
+
+def lvu_care_examined_every_six_months(ctx: RuleContext) -> Iterator[Obligation]:
+    """R12: whether LVU 3 § care should end is examined (prövning) every six months.
+
+    LVU 13 § 2 st.: within six months of the day the care decision was executed
+    (verkställighet: the first `lvu_3` placement), then within six months of the last
+    prövning.
+    """
+    yield from _reviewed(
+        ctx, R12_EXAMINATION, EpisodeKind.LVU_3, ReviewKind.LVU_EXAMINATION, PlacementBasis.LVU_3
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Stay:
+    """A continuous placement in one family home (R13): a move to another home ends it."""
+
+    home_id: str
+    placements: tuple[Placement, ...]
+    ended_on: date | None
+
+
+def family_home_stays(placements: Iterable[Placement]) -> tuple[Stay, ...]:
+    """Group placements into stays in one family or kinship home, in order of start.
+
+    A placement in the same home that starts on or before the day the stay ended
+    continues it, whatever its legal basis (✘); a placement anywhere else ends it.
+    """
+    stays: list[Stay] = []
+    for placement in sorted(placements, key=lambda p: p.started_on):
+        last = stays[-1] if stays else None
+        if last is not None and (last.ended_on is None or placement.started_on <= last.ended_on):
+            if placement.home_id == last.home_id and placement.home_type in FAMILY_HOMES:
+                end = (
+                    placement.ended_on and last.ended_on and max(placement.ended_on, last.ended_on)
+                )
+                stays[-1] = Stay(last.home_id, (*last.placements, placement), end)
+                continue
+            if last.ended_on is None or last.ended_on > placement.started_on:
+                stays[-1] = replace(last, ended_on=placement.started_on)  # a move
+        if placement.home_type in FAMILY_HOMES:
+            stays.append(Stay(placement.home_id, (placement,), placement.ended_on))
+    return tuple(stays)
+
+
+def _floored(due: date, in_force: date) -> tuple[date, tuple[Flag, ...]]:
+    """A due date no earlier than the rule that sets it, flagged when the floor applies (✘)."""
+    if due < in_force:
+        return in_force, (Flag.TRANSITION_INTERPRETATION,)
+    return due, ()
+
+
+def consideration_due(number: int, started_on: date, as_of: date) -> Due:
+    """R13's due dates by the law versions in force up to `as_of` (RULES.md R13).
+
+    The first counts from the stay's start: the three-year mark if it fell on or before
+    2022-06-30 or the two-year rule was not yet in force, else the two-year mark but no
+    earlier than 2022-07-01 (`transition_interpretation`, ✘). Later ones fall a year after
+    the last consideration, from 2021-03-01. None before a rule existed.
+    """
+    if number > 1:
+        return None if as_of < ANNUAL_RULE else _floored(add_years(started_on, 1), ANNUAL_RULE)
+    if as_of < THREE_YEAR_RULE:
+        return None
+    three = add_years(started_on, 3)
+    if three < TWO_YEAR_RULE or as_of < TWO_YEAR_RULE:
+        return _floored(three, THREE_YEAR_RULE)
+    return _floored(add_years(started_on, 2), TWO_YEAR_RULE)
+
+
+def _custody_duty(stay: Stay, day: date) -> Duty:
+    """R13 under the act the stay's care runs under on `day` (LVU 13 c § for LVU care)."""
+    current = next((p for p in reversed(stay.placements) if p.started_on <= day), None)
+    current = current or stay.placements[0]
+    return R13 if current.legal_basis in {PlacementBasis.SOL, PlacementBasis.PRIVATE} else R13_LVU
+
+
+def custody_transfer_considered(ctx: RuleContext) -> Iterator[Obligation]:
+    """R13: transfer of custody (vårdnadsöverflyttning) is considered in time, then annually.
+
+    SoL (2001:453) 6 kap. 8 § 2 st. (three years; from 2021-03-01 annually after that),
+    6 kap. 8 b § (two years, from 2022-07-01); SoL (2025:400) 22 kap. 14 §; LVU 13 § 3 st. /
+    13 c § for LVU care. Per stay in one family or kinship home (not a private home); a move
+    restarts it. Satisfied by a consideration for that home by the committee or a
+    sub-committee. A consideration before the due date counts and restarts the year (✘).
+    """
+    if ctx.state is None:
+        return
+    sunday = ctx.settings.sunday_rule_for("R13")
+    for stay in family_home_stays(ctx.state.placements):
+        first = stay.placements[0]
+        acts = [
+            Act(c.event_id, c.considered_on, c.decided_by in DECIDING_BODIES)
+            for c in ctx.state.custody_transfer_considerations
+            if c.home_id == stay.home_id
+        ]
+        for period in periods(
+            Window(first.event_id, first.started_on, stay.ended_on),
+            acts,
+            due=consideration_due,
+            on=ctx.on,
+            sunday=sunday,
+        ):
+            yield obligation_of(_custody_duty(stay, period.due_on), ctx, period)
+
+
+RULES: Final[tuple[Rule, ...]] = (
+    Rule(care_reviewed_every_six_months, R11),
+    Rule(lvu_care_reviewed_every_six_months, R12),
+    Rule(lvu_care_examined_every_six_months, R12_EXAMINATION),
+    Rule(custody_transfer_considered, R13),
+)
 """The rules of this module, in catalogue order."""

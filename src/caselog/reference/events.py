@@ -16,7 +16,6 @@ import json
 import sys
 import textwrap
 from enum import StrEnum
-from pathlib import Path
 from typing import Any, Final
 
 import caselog.events
@@ -344,15 +343,3 @@ def _assigned_name(statement: ast.stmt) -> str | None:
     ):
         return statement.targets[0].id
     return None
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Write `events.md` into the docs folder named on the command line (default `docs`)."""
-    args = sys.argv[1:] if argv is None else argv
-    target = Path(args[0] if args else "docs") / "events.md"
-    target.write_text(events_markdown(), encoding="utf-8", newline="\n")
-    sys.stdout.write(f"wrote {target}\n")
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,615 @@
+"""Worked cases TC11 and TC12 (RULES.md §11) and the placement duties R07–R10, R15.
+
+The rules are evaluated on their own (`caselog.rules.placements`, `caselog.rules.plans`),
+through the same `evaluate` the log uses, so other rule modules cannot disturb them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from caselog.api.clock import resolve_known_at
+from caselog.dates import SundayRule
+from caselog.events import CareBasis, DecidedBy, Event, HomeType, PlacementBasis
+from caselog.rules import placements, plans
+from caselog.rules.evaluate import evaluate
+from caselog.rules.model import Flag, Obligation, Severity, Status
+from caselog.rules.registry import ALL_RULES
+from caselog.rules.settings import DEFAULT_SETTINGS, Settings
+from caselog.testing import History
+from tests.rules.builders import (
+    care_decided,
+    care_plan,
+    care_plan_revised,
+    concluded,
+    consent_granted,
+    contract_signed,
+    day,
+    examination_not_needed,
+    home_investigated,
+    implementation_plan,
+    jourhem_stay_extended,
+    moved_in,
+    moved_out,
+    opened,
+    region_notified,
+)
+
+RULES = (*placements.RULES, *plans.RULES)
+JOURHEM = HomeType.EMERGENCY_HOME
+
+
+def judged(
+    history: History,
+    rule: str,
+    on: str,
+    *,
+    part: str | None = None,
+    known_at: date | datetime | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> list[Obligation]:
+    """The obligations of `rule` (and `part`) on `on`, as known at `known_at` (default: all)."""
+    found = evaluate(
+        history.records,
+        on=day(on),
+        known_at=resolve_known_at(known_at, lambda: datetime(2100, 1, 1, tzinfo=UTC)),
+        settings=settings,
+        rules=RULES,
+    )
+    return [o for o in found if o.rule_id == rule and (part is None or o.part == part)]
+
+
+def only(history: History, rule: str, on: str, **kwargs: object) -> Obligation:
+    """The one obligation of `rule` on `on`."""
+    found = judged(history, rule, on, **kwargs)  # type: ignore[arg-type]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def case(*events: Event) -> History:
+    """A history whose events were each recorded on the day they happened."""
+    return History().record(*events)
+
+
+def test_placement_rules_are_registered() -> None:
+    """R07–R09 are evaluated by the log (R10 and R15 once `plans` is in the registry)."""
+    assert set(placements.RULES) <= set(ALL_RULES)
+
+
+def tc11() -> History:
+    """TC11: a family home used before it was investigated (the Orsa pattern)."""
+    return case(
+        care_decided("d1", "2018-05-02"),
+        moved_in("p1", "2018-05-02", decision="cd-1"),
+        home_investigated("h1", "2018-06-15"),
+    )
+
+
+class TestTC11FamilyHomeUsedBeforeItWasInvestigated:
+    """R07 breached (critical) from the move-in; met late, 44 days of exposure, once approved."""
+
+    def test_breached_from_the_move_in(self) -> None:
+        """On the move-in day with no home investigation: breached, critical, not final."""
+        found = only(tc11(), "R07", "2018-05-02")
+        assert (found.status, found.severity, found.days_overdue) == (
+            Status.BREACHED,
+            Severity.CRITICAL,
+            0,
+        )
+        assert not found.is_final
+
+    def test_breached_as_of_20_may(self) -> None:
+        """As of 2018-05-20: breached, 18 days of exposure so far."""
+        found = only(tc11(), "R07", "2018-05-20")
+        assert (found.due_on, found.status, found.days_overdue) == (
+            day("2018-05-02"),
+            Status.BREACHED,
+            18,
+        )
+        assert found.citation == "SoL (2001:453) 6 kap. 6 § 1–2 st."
+
+    @pytest.mark.parametrize("on", ["2018-06-15", "2019-01-01", "2025-12-31"])
+    def test_met_late_by_44_days_once_investigated(self, on: str) -> None:
+        """From 2018-06-15 on: met late with 44 days of exposure; the verdict stays."""
+        found = only(tc11(), "R07", on)
+        assert (found.status, found.days_late) == (Status.MET_LATE, 44)
+        assert (found.satisfied_by_event_id, found.satisfied_on) == ("h1", day("2018-06-15"))
+        assert found.is_final
+
+    def test_breached_as_known_before_the_investigation_was_registered(self) -> None:
+        """An investigation registered late: breached as the records then showed."""
+        history = case(
+            care_decided("d1", "2018-05-02"), moved_in("p1", "2018-05-02", decision="cd-1")
+        ).record(home_investigated("h1", "2018-06-15"), at=day("2018-09-01"))
+        assert only(history, "R07", "2018-07-01", known_at=day("2018-08-01")).status is (
+            Status.BREACHED
+        )
+        assert only(history, "R07", "2018-07-01").status is Status.MET_LATE
+
+
+class TestFamilyHomeApprovedBeforeMoveIn:
+    """R07: both the home investigation and the decision must precede the move-in."""
+
+    def test_met_when_both_came_first(self) -> None:
+        """Another municipality's investigation and an utskott decision, both in time: met."""
+        history = case(
+            home_investigated("h1", "2018-04-01", municipality="Mora"),
+            care_decided("d1", "2018-04-20", by=DecidedBy.SUBCOMMITTEE),
+            moved_in("p1", "2018-05-02", decision="cd-1"),
+        )
+        found = only(history, "R07", "2018-06-01")
+        assert (found.status, found.satisfied_by_event_id) == (Status.MET, "d1")
+
+    def test_never_investigated_home_stays_breached(self) -> None:
+        """No investigation ever: still breached years later, exposure growing."""
+        history = case(
+            care_decided("d1", "2018-05-02"), moved_in("p1", "2018-05-02", decision="cd-1")
+        )
+        found = only(history, "R07", "2020-05-02")
+        assert (found.status, found.days_overdue) == (Status.BREACHED, 731)
+
+    def test_exposure_stops_when_the_child_leaves(self) -> None:
+        """A child who left after ten days: the breach stays, exposure frozen at ten days."""
+        history = case(
+            care_decided("d1", "2018-05-02"),
+            moved_in("p1", "2018-05-02", decision="cd-1"),
+            moved_out("e1", "2018-05-12"),
+        )
+        assert only(history, "R07", "2019-01-01").days_overdue == 10
+
+    def test_decision_by_an_official_does_not_count(self) -> None:
+        """A care decision by an official: breached, flagged invalid delegation."""
+        history = case(
+            home_investigated("h1", "2018-04-01"),
+            care_decided("d1", "2018-05-02", by=DecidedBy.OFFICIAL),
+            moved_in("p1", "2018-05-02", decision="cd-1"),
+        )
+        found = only(history, "R07", "2018-06-01")
+        assert found.status is Status.BREACHED
+        assert Flag.INVALID_DELEGATION in found.flags
+
+    def test_later_committee_decision_makes_it_met_late(self) -> None:
+        """The official's decision confirmed by the utskott 14 days on: met late, still flagged."""
+        history = case(
+            home_investigated("h1", "2018-04-01"),
+            care_decided("d1", "2018-05-02", by=DecidedBy.OFFICIAL, home="H"),
+            moved_in("p1", "2018-05-02"),
+            care_decided("d2", "2018-05-16", decision="cd-2", home="H", by=DecidedBy.SUBCOMMITTEE),
+        )
+        found = only(history, "R07", "2018-06-01")
+        assert (found.status, found.days_late, found.satisfied_by_event_id) == (
+            Status.MET_LATE,
+            14,
+            "d2",
+        )
+        assert Flag.INVALID_DELEGATION in found.flags
+
+    def test_without_a_decision_id_a_decision_for_another_home_does_not_count(self) -> None:
+        """A placement naming no decision is matched by home; one for another home is not it."""
+        history = case(
+            home_investigated("h1", "2018-04-01"),
+            care_decided("d1", "2018-04-20", home="OTHER"),
+            moved_in("p1", "2018-05-02"),
+        )
+        assert only(history, "R07", "2018-06-01").status is Status.BREACHED
+
+    def test_private_placement_needs_consent(self) -> None:
+        """A private home: consent (medgivande) by the utskott in time meets it; none breaches."""
+        placed = moved_in(
+            "p1", "2018-05-02", home_type=HomeType.PRIVATE_HOME, basis=PlacementBasis.PRIVATE
+        )
+        without = case(home_investigated("h1", "2018-04-01"), placed)
+        assert only(without, "R07", "2018-06-01").status is Status.BREACHED
+        with_consent = case(
+            home_investigated("h1", "2018-04-01"), consent_granted("m1", "2018-04-25"), placed
+        )
+        assert only(with_consent, "R07", "2018-06-01").status is Status.MET
+
+    def test_immediate_custody_needs_only_the_investigated_home(self) -> None:
+        """An LVU 6 § placement in a kinship home: the custody decision is R16's, so met."""
+        history = case(
+            home_investigated("h1", "2018-04-01", home_type=HomeType.KINSHIP_HOME),
+            moved_in(
+                "p1", "2018-05-02", home_type=HomeType.KINSHIP_HOME, basis=PlacementBasis.LVU_6
+            ),
+        )
+        assert only(history, "R07", "2018-06-01").status is Status.MET
+
+    def test_not_for_residential_homes(self) -> None:
+        """An HVB placement is not judged by R07."""
+        history = case(moved_in("p1", "2018-05-02", home_type=HomeType.RESIDENTIAL_HOME))
+        assert judged(history, "R07", "2018-06-01") == []
+
+    def test_new_act_cited_for_a_placement_from_july_2025(self) -> None:
+        """A breach on 2025-08-01 cites SoL (2025:400) 22 kap. 2 §."""
+        history = case(
+            care_decided("d1", "2025-08-01"), moved_in("p1", "2025-08-01", decision="cd-1")
+        )
+        assert only(history, "R07", "2025-09-01").citation == "SoL (2025:400) 22 kap. 2 §"
+
+
+class TestEmergencyHomeInvestigated:
+    """R08 `investigated`: a jourhem is investigated before the child is received."""
+
+    def test_met_when_investigated_first(self) -> None:
+        """Investigated a week before: met, high severity."""
+        history = case(
+            home_investigated("h1", "2024-11-24", home="J", home_type=JOURHEM),
+            moved_in("p1", "2024-12-01", home="J", home_type=JOURHEM),
+        )
+        found = only(history, "R08", "2025-01-01", part="investigated")
+        assert (found.status, found.severity) == (Status.MET, Severity.HIGH)
+
+    def test_breached_then_met_late(self) -> None:
+        """Investigated five days after the move-in: breached before, met late after."""
+        history = case(
+            moved_in("p1", "2024-12-01", home="J", home_type=JOURHEM),
+            home_investigated("h1", "2024-12-06", home="J", home_type=JOURHEM),
+        )
+        assert only(history, "R08", "2024-12-03", part="investigated").status is Status.BREACHED
+        found = only(history, "R08", "2025-01-01", part="investigated")
+        assert (found.status, found.days_late) == (Status.MET_LATE, 5)
+
+
+def tc12(*extra: Event) -> History:
+    """TC12: investigation concluded 2025-01-31 in jourhem J; moved to a family home 04-10."""
+    return case(
+        home_investigated("h1", "2024-11-01", home="J", home_type=JOURHEM),
+        opened("o1", "2024-11-20"),
+        moved_in("p1", "2024-12-01", home="J", home_type=JOURHEM, placement="pl-j"),
+        concluded("c1", "2025-01-31"),
+        *extra,
+        moved_out("e1", "2025-04-10", placement="pl-j"),
+        moved_in("p2", "2025-04-10", home="H", placement="pl-h"),
+    )
+
+
+def two_months(history: History, on: str, **kwargs: object) -> Obligation:
+    """The one R08 `two_months` obligation on `on`."""
+    return only(history, "R08", on, part="two_months", **kwargs)
+
+
+class TestTC12JourhemBeyondTwoMonths:
+    """R08 `two_months`: due 2025-03-31; overdue 04-01…04-09; met late, 10 days."""
+
+    def test_pending_on_the_due_date(self) -> None:
+        """As of 2025-03-31 the child may still be there: pending."""
+        found = two_months(tc12(), "2025-03-31")
+        assert (found.trigger_event_id, found.due_on, found.status) == (
+            "c1",
+            day("2025-03-31"),
+            Status.PENDING,
+        )
+
+    @pytest.mark.parametrize(
+        ("on", "days"), [("2025-04-01", 1), ("2025-04-05", 5), ("2025-04-09", 9)]
+    )
+    def test_overdue_until_the_move(self, on: str, days: int) -> None:
+        """From 1 to 9 April: overdue by 1…9 days."""
+        found = two_months(tc12(), on)
+        assert (found.status, found.days_overdue) == (Status.OVERDUE, days)
+
+    @pytest.mark.parametrize("on", ["2025-04-10", "2026-01-01"])
+    def test_met_late_by_ten_days(self, on: str) -> None:
+        """Moved out 10 April: met late by 10 days, cited under the old act."""
+        found = two_months(tc12(), on)
+        assert (found.status, found.days_late, found.satisfied_by_event_id) == (
+            Status.MET_LATE,
+            10,
+            "e1",
+        )
+        assert found.citation == "SoL (2001:453) 6 kap. 6 § 4 st."
+
+    def test_waived_by_special_reasons(self) -> None:
+        """With a decision on special reasons of 2025-03-20: waived."""
+        history = tc12(jourhem_stay_extended("s1", "2025-03-20", placement="pl-j"))
+        for on in ("2025-03-25", "2025-04-05", "2025-05-01"):
+            found = two_months(history, on)
+            assert (found.status, found.satisfied_by_event_id) == (Status.WAIVED, "s1"), on
+
+    def test_overdue_as_known_before_special_reasons_were_registered(self) -> None:
+        """The 03-20 decision registered on 04-20: overdue as known on 04-05, waived now."""
+        history = tc12().record(
+            jourhem_stay_extended("s1", "2025-03-20", placement="pl-j"), at=day("2025-04-20")
+        )
+        assert two_months(history, "2025-04-05", known_at=day("2025-04-05")).status is (
+            Status.OVERDUE
+        )
+        assert two_months(history, "2025-04-05").status is Status.WAIVED
+
+
+class TestEmergencyHomeTwoMonths:
+    """R08 `two_months`: late or invalid special-reasons decisions, and when it applies."""
+
+    def test_special_reasons_after_the_due_date_do_not_cure(self) -> None:
+        """Decided 04-05, after the 03-31 due date: met late, flagged."""
+        found = two_months(
+            tc12(jourhem_stay_extended("s1", "2025-04-05", placement="pl-j")), "2025-05-01"
+        )
+        assert (found.status, found.days_late) == (Status.MET_LATE, 10)
+        assert Flag.EXTENSION_AFTER_EXPIRY in found.flags
+
+    def test_special_reasons_after_the_move_change_nothing(self) -> None:
+        """A decision dated after the child left is ignored: met late, no flag."""
+        history = tc12(jourhem_stay_extended("s1", "2025-04-20", placement="pl-j"))
+        found = two_months(history, "2025-05-01")
+        assert (found.status, found.days_late, found.flags) == (Status.MET_LATE, 10, ())
+
+    def test_special_reasons_by_an_official_are_invalid(self) -> None:
+        """Decided by an official: not a waiver, flagged invalid delegation."""
+        history = tc12(
+            jourhem_stay_extended("s1", "2025-03-20", placement="pl-j", by=DecidedBy.OFFICIAL)
+        )
+        found = two_months(history, "2025-05-01")
+        assert found.status is Status.MET_LATE
+        assert Flag.INVALID_DELEGATION in found.flags
+
+    def test_met_when_the_child_leaves_in_time(self) -> None:
+        """Left the jourhem on the due date: met."""
+        history = case(
+            moved_in("p1", "2024-12-01", home="J", home_type=JOURHEM),
+            concluded("c1", "2025-01-31"),
+            moved_out("e1", "2025-03-31"),
+        )
+        assert two_months(history, "2025-05-01").status is Status.MET
+
+    def test_not_triggered_when_the_child_left_before_the_conclusion(self) -> None:
+        """Out of the jourhem before the investigation ended: no two-month duty."""
+        history = case(
+            moved_in("p1", "2024-12-01", home="J", home_type=JOURHEM),
+            moved_out("e1", "2025-01-31"),
+            concluded("c1", "2025-01-31"),
+        )
+        assert judged(history, "R08", "2025-05-01", part="two_months") == []
+
+    def test_new_act_cited_after_july_2025(self) -> None:
+        """Left on 2025-08-20 against a 2025-08-15 due date: cites SoL (2025:400) 22 kap. 4 §."""
+        history = case(
+            moved_in("p1", "2025-05-01", home="J", home_type=JOURHEM),
+            concluded("c1", "2025-06-15"),
+            moved_out("e1", "2025-08-20"),
+        )
+        found = two_months(history, "2025-09-01")
+        assert (found.status, found.days_late) == (Status.MET_LATE, 5)
+        assert (
+            found.citation == "SoL (2025:400) 22 kap. 4 § (motsv. SoL (2001:453) 6 kap. 6 § 4 st.)"
+        )
+
+
+class TestFosterContract:
+    """R09 `contract`: a contract with the family home by the move-in day (✘ no tolerance)."""
+
+    def test_met_on_the_move_in_day(self) -> None:
+        """Signed on the move-in day: met, medium severity."""
+        history = case(moved_in("p1", "2024-03-04"), contract_signed("k1", "2024-03-04"))
+        found = only(history, "R09", "2024-04-01")
+        assert (found.part, found.status, found.severity) == (
+            "contract",
+            Status.MET,
+            Severity.MEDIUM,
+        )
+
+    def test_pending_then_overdue_then_met_late(self) -> None:
+        """No contract: pending that day, overdue after; signed five days on: met late."""
+        history = case(moved_in("p1", "2024-03-04")).record(contract_signed("k1", "2024-03-09"))
+        assert only(history, "R09", "2024-03-04").status is Status.PENDING
+        assert only(history, "R09", "2024-03-06").days_overdue == 2
+        found = only(history, "R09", "2024-04-01")
+        assert (found.status, found.days_late) == (Status.MET_LATE, 5)
+
+    def test_window_closes_when_the_child_leaves(self) -> None:
+        """Left after ten days with no contract: breached, window closed, final."""
+        history = case(moved_in("p1", "2024-03-04"), moved_out("e1", "2024-03-14"))
+        found = only(history, "R09", "2025-01-01")
+        assert (found.status, found.days_overdue) == (Status.BREACHED, 10)
+        assert Flag.WINDOW_CLOSED in found.flags
+        assert found.is_final
+
+    def test_not_for_private_or_emergency_homes(self) -> None:
+        """Private placements and jourhem placements are not judged by R09 `contract`."""
+        history = case(
+            moved_in(
+                "p1", "2024-03-04", home_type=HomeType.PRIVATE_HOME, basis=PlacementBasis.PRIVATE
+            ),
+            moved_in("p2", "2024-03-04", home_type=JOURHEM, placement="pl-2"),
+        )
+        assert judged(history, "R09", "2024-04-01") == []
+
+
+class TestCarePlans:
+    """R10 `care_plan` and `implementation_plan`, per care episode."""
+
+    def test_care_plan_before_the_start_is_met(self) -> None:
+        """A care plan drawn up before the placement: met."""
+        history = case(care_plan("v1", "2024-02-20"), moved_in("p1", "2024-03-04"))
+        found = only(history, "R10", "2024-04-01", part="care_plan")
+        assert (found.status, found.due_on, found.severity) == (
+            Status.MET,
+            day("2024-03-04"),
+            Severity.MEDIUM,
+        )
+
+    def test_care_plan_late(self) -> None:
+        """A care plan twelve days after the start: met late by 12 days."""
+        history = case(moved_in("p1", "2024-03-04"), care_plan("v1", "2024-03-16"))
+        found = only(history, "R10", "2024-04-01", part="care_plan")
+        assert (found.status, found.days_late) == (Status.MET_LATE, 12)
+
+    def test_sunday_rule_extends_a_saturday_start(self) -> None:
+        """Started Saturday 2024-03-02, plan Monday: strict met late, extend met."""
+        history = case(moved_in("p1", "2024-03-02"), care_plan("v1", "2024-03-04"))
+        assert only(history, "R10", "2024-04-01", part="care_plan").status is Status.MET_LATE
+        extend = Settings(sunday_rules={"R10": SundayRule.EXTEND})
+        assert only(history, "R10", "2024-04-01", part="care_plan", settings=extend).status is (
+            Status.MET
+        )
+
+    def test_implementation_plan_within_30_days(self) -> None:
+        """Implementation plan due 30 days after the start: pending, then met on day 30."""
+        history = case(moved_in("p1", "2024-03-04")).record(implementation_plan("g1", "2024-04-03"))
+        pending = only(history, "R10", "2024-03-20", part="implementation_plan")
+        assert (pending.status, pending.due_on) == (Status.PENDING, day("2024-04-03"))
+        assert only(history, "R10", "2024-05-01", part="implementation_plan").status is Status.MET
+
+    def test_implementation_plan_overdue(self) -> None:
+        """No implementation plan 35 days after the start: overdue by 5 days."""
+        history = case(moved_in("p1", "2024-03-04"))
+        found = only(history, "R10", "2024-04-08", part="implementation_plan")
+        assert (found.status, found.days_overdue) == (Status.OVERDUE, 5)
+
+    def test_one_plan_for_moves_within_an_episode(self) -> None:
+        """A move between homes under the same care: one episode, one care plan duty."""
+        history = case(
+            moved_in("p1", "2024-03-04"),
+            care_plan("v1", "2024-03-04"),
+            moved_out("e1", "2024-06-01"),
+            moved_in("p2", "2024-06-01", home="H2", placement="pl-2"),
+        )
+        (found,) = judged(history, "R10", "2024-07-01", part="care_plan")
+        assert (found.trigger_event_id, found.status) == ("p1", Status.MET)
+
+    def test_new_episode_needs_a_new_plan(self) -> None:
+        """Care again after a gap: the earlier plan does not count for it."""
+        history = case(
+            care_plan("v1", "2024-03-01"),
+            moved_in("p1", "2024-03-04"),
+            moved_out("e1", "2024-06-01"),
+            moved_in("p2", "2024-09-02", placement="pl-2"),
+        )
+        first, second = judged(history, "R10", "2024-10-01", part="care_plan")
+        assert (first.status, second.trigger_event_id, second.status) == (
+            Status.MET,
+            "p2",
+            Status.OVERDUE,
+        )
+
+    def test_immediate_custody_counts_from_the_care_placement(self) -> None:
+        """LVU 6 § then LVU 2 § care: the care plan is due when the LVU 2 § care starts."""
+        history = case(
+            moved_in("p1", "2024-03-04", basis=PlacementBasis.LVU_6, home_type=JOURHEM),
+            moved_out("e1", "2024-04-10"),
+            moved_in("p2", "2024-04-10", basis=PlacementBasis.LVU_2, placement="pl-2"),
+            care_plan("v1", "2024-04-08"),
+        )
+        found = only(history, "R10", "2024-05-01", part="care_plan")
+        assert (found.trigger_event_id, found.due_on, found.status) == (
+            "p2",
+            day("2024-04-10"),
+            Status.MET,
+        )
+
+    def test_care_cut_short_before_the_due_date(self) -> None:
+        """Care ended in ten days, before the 30-day plan was due: not applicable."""
+        history = case(moved_in("p1", "2024-03-04"), moved_out("e1", "2024-03-14"))
+        found = only(history, "R10", "2024-05-01", part="implementation_plan")
+        assert found.status is Status.NOT_APPLICABLE
+
+    def test_not_for_private_placements(self) -> None:
+        """A private placement (medgivande) is not care the committee plans."""
+        history = case(
+            moved_in(
+                "p1", "2024-03-04", home_type=HomeType.PRIVATE_HOME, basis=PlacementBasis.PRIVATE
+            )
+        )
+        assert judged(history, "R10", "2024-05-01") == []
+
+
+class TestCarePlanRevision:
+    """R10 `revision`: revised by two years of placement, from 2021-03-01."""
+
+    def test_met_within_two_years(self) -> None:
+        """Placed 2022-01-10, revised 2023-12-01: met against 2024-01-10."""
+        history = case(moved_in("p1", "2022-01-10"), care_plan_revised("r1", "2023-12-01"))
+        found = only(history, "R10", "2024-03-01", part="revision")
+        assert (found.due_on, found.status) == (day("2024-01-10"), Status.MET)
+
+    def test_overdue_without_a_revision(self) -> None:
+        """No revision by 2024-01-10: overdue on 2024-02-01 (22 days)."""
+        found = only(case(moved_in("p1", "2022-01-10")), "R10", "2024-02-01", part="revision")
+        assert (found.status, found.days_overdue) == (Status.OVERDUE, 22)
+
+    def test_running_on_1_march_2021_is_due_then(self) -> None:
+        """Placed 2018-05-02 and still placed: due 2021-03-01, a transition interpretation."""
+        history = case(moved_in("p1", "2018-05-02"), care_plan_revised("r1", "2021-03-20"))
+        found = only(history, "R10", "2021-06-01", part="revision")
+        assert (found.due_on, found.status, found.days_late) == (
+            day("2021-03-01"),
+            Status.MET_LATE,
+            19,
+        )
+        assert Flag.TRANSITION_INTERPRETATION in found.flags
+        assert found.citation == "SoL (2001:453) 11 kap. 3 § 2 st."
+
+    def test_not_applicable_before_the_rule(self) -> None:
+        """Care that ended before 2021-03-01: not applicable."""
+        history = case(moved_in("p1", "2017-05-02"), moved_out("e1", "2020-12-31"))
+        assert only(history, "R10", "2021-06-01", part="revision").status is Status.NOT_APPLICABLE
+
+    def test_not_applicable_for_care_shorter_than_two_years(self) -> None:
+        """Care that ended after a year: never owed a revision."""
+        history = case(moved_in("p1", "2022-01-10"), moved_out("e1", "2023-01-10"))
+        assert only(history, "R10", "2024-06-01", part="revision").status is Status.NOT_APPLICABLE
+
+    def test_window_closes_when_care_ends_unrevised(self) -> None:
+        """Care ending 2024-02-10 with no revision due 2024-01-10: breached, 31 days, final."""
+        history = case(moved_in("p1", "2022-01-10"), moved_out("e1", "2024-02-10"))
+        found = only(history, "R10", "2025-01-01", part="revision")
+        assert (found.status, found.days_overdue) == (Status.BREACHED, 31)
+        assert Flag.WINDOW_CLOSED in found.flags
+
+
+class TestHealthExaminationNotice:
+    """R15: the region told within `region_notice_days` (14) of the start of care."""
+
+    def test_met_pending_overdue_met_late(self) -> None:
+        """Notice due 2024-03-18: pending, overdue, then met late on 03-20."""
+        history = case(moved_in("p1", "2024-03-04")).record(region_notified("n1", "2024-03-20"))
+        assert only(history, "R15", "2024-03-18").status is Status.PENDING
+        assert only(history, "R15", "2024-03-19", known_at=day("2024-03-19")).status is (
+            Status.OVERDUE
+        )
+        found = only(history, "R15", "2024-04-01")
+        assert (found.due_on, found.status, found.days_late, found.severity) == (
+            day("2024-03-18"),
+            Status.MET_LATE,
+            2,
+            Severity.LOW,
+        )
+
+    def test_met_in_time(self) -> None:
+        """Notified a week after the start: met."""
+        history = case(moved_in("p1", "2024-03-04"), region_notified("n1", "2024-03-11"))
+        assert only(history, "R15", "2024-04-01").status is Status.MET
+
+    def test_waived_when_not_needed(self) -> None:
+        """Judged unneeded (obehövligt) in time: waived without review."""
+        history = case(moved_in("p1", "2024-03-04"), examination_not_needed("x1", "2024-03-05"))
+        found = only(history, "R15", "2024-04-01")
+        assert (found.status, found.flags) == (Status.WAIVED, ())
+
+    def test_judged_unneeded_late_needs_review(self) -> None:
+        """Judged unneeded after the due date: waived, flagged for manual review."""
+        history = case(moved_in("p1", "2024-03-04"), examination_not_needed("x1", "2024-03-25"))
+        found = only(history, "R15", "2024-04-01")
+        assert found.status is Status.WAIVED
+        assert Flag.MANUAL_REVIEW in found.flags
+
+    def test_immediate_custody_counts(self) -> None:
+        """An immediate custody (LVU 6 §) starts care outside the home too."""
+        history = case(moved_in("p1", "2024-03-04", basis=PlacementBasis.LVU_6, home_type=JOURHEM))
+        assert only(history, "R15", "2024-04-01").status is Status.OVERDUE
+
+    def test_not_applicable_before_the_rule(self) -> None:
+        """Care that began in 2016, before Lag (2017:209): not applicable."""
+        history = case(moved_in("p1", "2016-05-02"))
+        assert only(history, "R15", "2017-06-01").status is Status.NOT_APPLICABLE
+
+    def test_new_act_cited(self) -> None:
+        """Care from 2025-08-01 is judged under SoL (2025:400) 22 kap. 7 §."""
+        history = case(
+            care_decided("d1", "2025-08-01", basis=CareBasis.LVU_2),
+            moved_in("p1", "2025-08-01", basis=PlacementBasis.LVU_2, decision="cd-1"),
+        )
+        assert only(history, "R15", "2025-09-01").citation == "SoL (2025:400) 22 kap. 7 §"
