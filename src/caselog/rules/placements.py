@@ -219,40 +219,67 @@ def emergency_home_left_within_two_months(ctx: RuleContext) -> Iterator[Obligati
     """
     sunday = ctx.settings.sunday_rule_for("R08")
     conclusions = list(ctx.of_type(InvestigationConcluded))
+    emergency = [placement for _, placement in _placements(ctx, {HomeType.EMERGENCY_HOME})]
+    continued: set[str] = set()
     for _, placement in _placements(ctx, {HomeType.EMERGENCY_HOME}):
+        if placement.placement_id in continued:
+            continue
+        stay = _jourhem_stay(placement, emergency)
+        stay_ids = {p.placement_id for p in stay}
+        continued |= stay_ids
+        last = stay[-1]
         trigger = next(
             (
                 v
                 for v, c in conclusions
                 if placement.started_on <= c.occurred_on
-                and (placement.ended_on is None or c.occurred_on < placement.ended_on)
+                and (last.ended_on is None or c.occurred_on < last.ended_on)
             ),
             None,
         )
         if trigger is None:
             continue
         due = add_months(trigger.event.occurred_on, 2)
-        done = ctx.find(PlacementEnded, placement_id=placement.placement_id)
+        done = ctx.find(PlacementEnded, placement_id=last.placement_id)
         judgement = judge(due, done[1] if done else None, ctx.on, sunday)
         flags: list[Flag] = []
-        for _, stay in ctx.of_type(EmergencyHomeStayExtended):
-            if stay.placement_id != placement.placement_id or judgement.status is Status.MET:
+        for _, extension in ctx.of_type(EmergencyHomeStayExtended):
+            if extension.placement_id not in stay_ids or judgement.status is Status.MET:
                 continue
-            if done is not None and stay.occurred_on > done[1]:
+            if done is not None and extension.occurred_on > done[1]:
                 break  # decided after the child left: irrelevant, and the verdict is final
-            if stay.decided_by not in LAWFUL:
+            if extension.decided_by not in LAWFUL:
                 flags.append(Flag.INVALID_DELEGATION)
-            elif stay.occurred_on > effective_due(due, sunday):
+            elif extension.occurred_on > effective_due(due, sunday):
                 flags.append(Flag.EXTENSION_AFTER_EXPIRY)
             else:
                 judgement = Judgement(
-                    Status.WAIVED, judgement.effective_due_on, decisive_on=stay.occurred_on
+                    Status.WAIVED, judgement.effective_due_on, decisive_on=extension.occurred_on
                 )
-                done = stay.event_id, stay.occurred_on
+                done = extension.event_id, extension.occurred_on
                 break
         yield obligation_for(
             R08_TWO_MONTHS, ctx, trigger, due, judgement, done, part="two_months", flags=flags
         )
+
+
+def _jourhem_stay(first: Placement, emergency: list[Placement]) -> list[Placement]:
+    """The run of emergency-home placements that follow `first` without a day between.
+
+    A move from one jourhem to another is still a stay in a jourhem: the two months run
+    until the child leaves emergency care, not until the first home changes.
+    """
+    stay = [first]
+    while stay[-1].ended_on is not None:
+        end = stay[-1].ended_on
+        following = next(
+            (p for p in emergency if p not in stay and stay[-1].started_on <= p.started_on <= end),
+            None,
+        )
+        if following is None:
+            break
+        stay.append(following)
+    return stay
 
 
 def judge_during_care(
