@@ -86,6 +86,8 @@ class ChildCase(StreamAggregate):
     """event_id → occurred_on (as last corrected) of placement starts and ends."""
     purged_by: str | None = None
     """The `records_purged` event that closed the case file, if any."""
+    after_purge: list[tuple[int, str]] = field(default_factory=list)
+    """(line, event_id) of batch events that came after the purge in log order."""
 
     def add(self, event: Event) -> None:
         """Fold one event, remembering placement bounds and the purge."""
@@ -98,6 +100,30 @@ class ChildCase(StreamAggregate):
             end = "start" if isinstance(fact, PlacementStarted) else "end"
             self.placement_events.setdefault(fact.placement_id, {})[end] = event_id
             self.dates[event_id] = fact.occurred_on
+
+    def add_to_batch(self, event: Event, line: int = 0) -> None:
+        """Fold a batch event in; one that follows a purge in log order is refused later.
+
+        Order matters here, unlike for references: the events a batch holds before its
+        purge are the case file being closed, those after it would reopen it.
+        """
+        if self.purged_by is not None:
+            self.after_purge.append((line, event.event_id))
+        super().add_to_batch(event, line)
+
+    def verify(self) -> Iterator[tuple[int, Violation]]:
+        """Also: nothing recorded after the purge (gallring)."""
+        refused = {event_id for _, event_id in self.after_purge}
+        for line, _ in self.after_purge:
+            reason = (
+                f"{self.stream} was purged (records_purged {self.purged_by!r}); "
+                "nothing more can be recorded"
+            )
+            yield line, Violation("", reason, PurgedSubjectError)
+        for pending in self.batch:
+            if pending.event_id not in refused:
+                for violation in self.check(pending):
+                    yield pending.line, violation
 
     def references(self, event: Event) -> Iterator[Reference]:
         """Single ids and id lists that must resolve in the case file."""
@@ -116,16 +142,7 @@ class ChildCase(StreamAggregate):
         return super().keeps(event) or isinstance(fact, PlacementStarted | PlacementEnded)
 
     def check(self, pending: Pending) -> list[Violation]:
-        """Also: no placement ends before it began; nothing after a purge."""
-        if self.purged_by is not None and pending.event_id != self.purged_by:
-            return [
-                Violation(
-                    "",
-                    f"{self.stream} was purged (records_purged {self.purged_by!r}); "
-                    "nothing more can be recorded",
-                    PurgedSubjectError,
-                )
-            ]
+        """Also: no placement ends before it began."""
         found = super().check(pending)
         event = pending.event
         # Judged at the end (or at a correction of either bound), so it is said once.

@@ -87,8 +87,8 @@ class CaseLog:
         aggregate = aggregate_for(stream)
         for recorded in existing:
             aggregate.add(recorded.event)
-        aggregate.add(event)
-        for violation in aggregate.violations(event):
+        aggregate.add_to_batch(event)
+        for _, violation in aggregate.verify():
             raise violation.error(
                 f"{violation.field}: {violation.reason}" if violation.field else violation.reason,
                 event_id=event.event_id,
