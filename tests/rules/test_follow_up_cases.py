@@ -13,7 +13,8 @@ from caselog.rules import follow_up
 from caselog.rules.evaluate import evaluate
 from caselog.rules.model import Flag, Obligation, Status
 from caselog.testing import History
-from tests.rules.builders import day, moved_out, placed, talked, visited
+from tests.rules.builders import day
+from tests.rules.placement_builders import moved_out, placed, talked, visited
 
 NOW = datetime(2100, 1, 1, tzinfo=UTC)
 

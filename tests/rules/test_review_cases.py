@@ -7,7 +7,8 @@ from caselog.events import DecidedBy, HomeType, PlacementBasis, ReviewKind
 from caselog.rules.model import Flag, Obligation, Status
 from caselog.rules.settings import Settings
 from caselog.testing import History
-from tests.rules.builders import considered, day, moved_out, placed, reviewed
+from tests.rules.builders import day
+from tests.rules.placement_builders import considered, moved_out, placed, reviewed
 
 
 def periods_of(history: History, rule: str, on: str, **kwargs: object) -> list[Obligation]:

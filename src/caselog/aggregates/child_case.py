@@ -125,16 +125,19 @@ class ChildCase(StreamAggregate):
                 for violation in self.check(pending):
                     yield pending.line, violation
 
-    def references(self, event: Event) -> Iterator[Reference]:
+    def references(self, event: Event) -> list[Reference]:
         """Single ids and id lists that must resolve in the case file."""
-        yield from super().references(event)
+        found = super().references(event)
+        values = event.__dict__  # plain reads: this runs once per ingested event
         for name, kind in _SINGLE_REFERENCES.get(event.type, ()):
-            if (value := getattr(event, name)) is not None:
-                yield Reference(name, kind, value)
+            if (value := values[name]) is not None:
+                found.append(Reference(name, kind, value))
         if (spec := _LIST_REFERENCES.get(event.type)) is not None:
             name, kind = spec
-            for i, value in enumerate(getattr(event, name)):
-                yield Reference(f"{name}[{i}]", kind, value)
+            found.extend(
+                Reference(f"{name}[{i}]", kind, value) for i, value in enumerate(values[name])
+            )
+        return found
 
     def keeps(self, event: Event) -> bool:
         """Placement bounds (and their corrections) are checked on their dates."""

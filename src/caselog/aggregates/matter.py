@@ -17,6 +17,7 @@ from caselog.errors import UnknownReferenceError
 class Matter(StreamAggregate):
     """A deviation (avvikelse) or lex Sarah matter. Guards structure only."""
 
+    CHECKS_EVERY_EVENT: ClassVar[bool] = True  # a follow-up needs the matter's report
     OPENINGS: ClassVar[frozenset[str]] = frozenset({"deviation_reported", "lex_sarah_reported"})
     FOLLOW_UPS: ClassVar[frozenset[str]] = frozenset(
         {

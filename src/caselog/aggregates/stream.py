@@ -21,6 +21,7 @@ from caselog.errors import (
     UnknownReferenceError,
 )
 from caselog.events import SUBJECT_FIELDS, EventCorrected, EventRetracted
+from caselog.events.base import subject_fields
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -87,7 +88,7 @@ class StreamAggregate:
     def add(self, event: Event) -> None:
         """Fold one event (stored or in the batch) into the index."""
         self.types[event.event_id] = event.type
-        if len(subjects := event.subject_ids) > 1:
+        if len(subject_fields(type(event))) > 1 and len(subjects := event.subject_ids) > 1:
             self.subjects[event.event_id] = subjects
         if isinstance(event, EventRetracted):
             self.retraction_targets[event.event_id] = event.target_event_id
@@ -95,17 +96,21 @@ class StreamAggregate:
         if (spec := self.DECLARES.get(declared.type)) is not None:
             self.ids.setdefault(spec[1], set()).add(getattr(declared, spec[0]))
 
-    def references(self, event: Event) -> Iterator[Reference]:
+    def references(self, event: Event) -> list[Reference]:
         """The references of `event` that must resolve inside this stream.
 
         A correction's replacement is the event as it should have been recorded, so its
         own references must resolve too (named `replacement.<field>`).
         """
-        if isinstance(event, EventCorrected | EventRetracted):
-            yield Reference("target_event_id", "event", event.target_event_id)
+        if not isinstance(event, EventCorrected | EventRetracted):
+            return []
+        found = [Reference("target_event_id", "event", event.target_event_id)]
         if isinstance(event, EventCorrected):
-            for ref in self.references(event.replacement):
-                yield Reference(f"replacement.{ref.field}", ref.kind, ref.value)
+            found.extend(
+                Reference(f"replacement.{ref.field}", ref.kind, ref.value)
+                for ref in self.references(event.replacement)
+            )
+        return found
 
     def keeps(self, event: Event) -> bool:
         """Whether checking `event` later needs the whole event, not just its references."""
@@ -121,10 +126,15 @@ class StreamAggregate:
             event if self.keeps(event) else None,
         )
 
+    CHECKS_EVERY_EVENT: ClassVar[bool] = False
+    """Whether an event without references can still break this stream's structure."""
+
     def add_to_batch(self, event: Event, line: int = 0) -> None:
-        """Fold a batch event in and remember to check it."""
+        """Fold a batch event in and remember to check it (if anything could fail)."""
         self.add(event)
-        self.batch.append(self.pend(event, line))
+        pending = self.pend(event, line)
+        if pending.references or pending.event is not None or self.CHECKS_EVERY_EVENT:
+            self.batch.append(pending)
 
     def verify(self) -> Iterator[tuple[int, Violation]]:
         """Check every batch event against the stream with the whole batch: (line, why)."""

@@ -163,32 +163,21 @@ class CareFold:
 
     def _decision(self, event: FactEvent, care_decision_id: str) -> DecisionDraft | None:
         """The care decision a fact refers to, or None (and an orphan) when missing."""
-        if self.orphans.unless(event, care_decision_id in self.decisions):
-            return self.decisions[care_decision_id]
-        return None
+        return self.orphans.referent(event, self.decisions, care_decision_id)
 
     def _placement(self, event: FactEvent, placement_id: str) -> PlacementDraft | None:
         """The placement a fact refers to, or None (and an orphan) when not started."""
-        if self.orphans.unless(event, placement_id in self.placements):
-            return self.placements[placement_id]
-        return None
+        return self.orphans.referent(event, self.placements, placement_id)
 
     def _custody(self, event: FactEvent, custody_id: str) -> CustodyDraft:
         """The custody a fact refers to, created as an orphan when not decided."""
-        found = self.custodies.setdefault(
-            custody_id, CustodyDraft(custody_id=custody_id, orphan=True)
-        )
-        self.orphans.unless(event, not found.orphan)
-        return found
+        stand_in = CustodyDraft(custody_id=custody_id, orphan=True)
+        return self.orphans.referent_or_stand_in(event, self.custodies, custody_id, stand_in)
 
     def _restriction(self, event: FactEvent, restriction_id: str) -> RestrictionDraft:
         """The contact restriction a fact refers to, created as an orphan when missing."""
-        found = self.restrictions.setdefault(
-            restriction_id,
-            RestrictionDraft(restriction_id=restriction_id, orphan=True),
-        )
-        self.orphans.unless(event, not found.orphan)
-        return found
+        stand_in = RestrictionDraft(restriction_id=restriction_id, orphan=True)
+        return self.orphans.referent_or_stand_in(event, self.restrictions, restriction_id, stand_in)
 
     def _intervention(self, intervention_id: str, kind: InterventionKind) -> InterventionDraft:
         """The intervention a fact refers to, created on its first mention."""

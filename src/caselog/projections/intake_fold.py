@@ -12,7 +12,9 @@ their dates (D5 accepts a decision dated after what it refers to).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Protocol, TypeVar
 
 from pydantic import ConfigDict
 
@@ -41,6 +43,16 @@ from caselog.projections.case_parts import (
     ReportDecision,
     ReportOfConcern,
 )
+
+
+class _StandIn(Protocol):
+    """A draft that can stand in for a referent not in the view."""
+
+    orphan: bool
+
+
+Part = TypeVar("Part")
+Draft = TypeVar("Draft", bound=_StandIn)
 
 
 def first_on(current: date | None, day: date) -> date:
@@ -72,6 +84,18 @@ class Orphans:
         if event.event_id not in self.event_ids:
             self.event_ids.append(event.event_id)
         return False
+
+    def referent(self, event: FactEvent, parts: Mapping[str, Part], part_id: str) -> Part | None:
+        """The part `event` refers to, or None (and `event` an orphan) when not in the view."""
+        return parts[part_id] if self.unless(event, part_id in parts) else None
+
+    def referent_or_stand_in(
+        self, event: FactEvent, parts: dict[str, Draft], part_id: str, stand_in: Draft
+    ) -> Draft:
+        """The part `event` refers to; `stand_in`, an orphan, takes its place when missing."""
+        found = parts.setdefault(part_id, stand_in)
+        self.unless(event, not found.orphan)
+        return found
 
 
 # Drafts: the mutable twins of the parts, filled in by the fold and frozen at its end.
@@ -148,18 +172,14 @@ class IntakeFold:
 
     def _report(self, event: FactEvent, report_event_id: str) -> ReportDraft | None:
         """The report a fact refers to, or None (and an orphan) when not in the view."""
-        if self.orphans.unless(event, report_event_id in self.reports):
-            return self.reports[report_event_id]
-        return None
+        return self.orphans.referent(event, self.reports, report_event_id)
 
     def _investigation(self, event: FactEvent, investigation_id: str) -> InvestigationDraft:
         """The investigation a fact refers to, created as an orphan when not opened."""
-        found = self.investigations.setdefault(
-            investigation_id,
-            InvestigationDraft(investigation_id=investigation_id, orphan=True),
+        stand_in = InvestigationDraft(investigation_id=investigation_id, orphan=True)
+        return self.orphans.referent_or_stand_in(
+            event, self.investigations, investigation_id, stand_in
         )
-        self.orphans.unless(event, not found.orphan)
-        return found
 
     def _decide_reports(
         self,

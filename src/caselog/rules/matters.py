@@ -110,14 +110,47 @@ def _not_applicable(
     trigger_on: date,
     due: date,
     flags: tuple[Flag, ...],
+    part: str | None = None,
+    decisive_on: date | None = None,
 ) -> Obligation:
-    """A duty that did not arise (not yet in force, or not serious), triggered on `trigger_on`."""
+    """A duty that did not arise (not in force, not serious, a lex Sarah matter).
+
+    Triggered on `trigger_on`; the law is the one in force on `decisive_on` (default: the same).
+    """
     return duty.obligation(
         case_id=ctx.case_id,
         trigger_event_id=trigger.event_id,
         trigger_on=trigger_on,
         due_on=due,
-        judgement=Judgement(Status.NOT_APPLICABLE, due, decisive_on=trigger_on),
+        judgement=Judgement(Status.NOT_APPLICABLE, due, decisive_on=decisive_on or trigger_on),
+        part=part,
+        flags=flags,
+    )
+
+
+def _deadline(
+    duty: Duty,
+    ctx: RuleContext,
+    *,
+    trigger: EventModel,
+    trigger_on: date,
+    due: date,
+    done: tuple[str, date] | None,
+    flags: tuple[Flag, ...],
+    part: str | None = None,
+) -> Obligation:
+    """A deadline due on `due`, satisfied by `done` (id, date), under the duty's Sunday rule."""
+    return duty.obligation(
+        case_id=ctx.case_id,
+        trigger_event_id=trigger.event_id,
+        trigger_on=trigger_on,
+        due_on=due,
+        judgement=judge(
+            due, done[1] if done else None, ctx.on, ctx.settings.sunday_rule_for(duty.rule_id)
+        ),
+        satisfied_by=done[0] if done else None,
+        satisfied_on=done[1] if done else None,
+        part=part,
         flags=flags,
     )
 
@@ -141,17 +174,8 @@ def _step(
         return _not_applicable(
             duty, ctx, trigger=trigger, trigger_on=trigger_on, due=due, flags=flags
         )
-    return duty.obligation(
-        case_id=ctx.case_id,
-        trigger_event_id=trigger.event_id,
-        trigger_on=trigger_on,
-        due_on=due,
-        judgement=judge(
-            due, done[1] if done else None, ctx.on, ctx.settings.sunday_rule_for(duty.rule_id)
-        ),
-        satisfied_by=done[0] if done else None,
-        satisfied_on=done[1] if done else None,
-        flags=flags,
+    return _deadline(
+        duty, ctx, trigger=trigger, trigger_on=trigger_on, due=due, done=done, flags=flags
     )
 
 
@@ -255,16 +279,13 @@ def deviation_triaged_in_time(ctx: RuleContext) -> Iterator[Obligation]:
     triaged = ctx.find(DeviationTriaged)
     for viewed, reported in ctx.of_type(DeviationReported):
         due = add_days(reported.occurred_on, ctx.settings.deviation_triage_days)
-        yield R20_TRIAGE.obligation(
-            case_id=ctx.case_id,
-            trigger_event_id=reported.event_id,
+        yield _deadline(
+            R20_TRIAGE,
+            ctx,
+            trigger=reported,
             trigger_on=reported.occurred_on,
-            due_on=due,
-            judgement=judge(
-                due, triaged[1] if triaged else None, ctx.on, ctx.settings.sunday_rule_for("R20")
-            ),
-            satisfied_by=triaged[0] if triaged else None,
-            satisfied_on=triaged[1] if triaged else None,
+            due=due,
+            done=triaged,
             part="triage",
             flags=ctx.registration_flags(viewed),
         )
@@ -289,32 +310,24 @@ def deviation_closed_in_time(ctx: RuleContext) -> Iterator[Obligation]:
         due = add_days(reported.occurred_on, ctx.settings.deviation_close_days)
         flags = ctx.registration_flags(viewed)
         if reported.is_lex_sarah or triaged_lex_sarah:
-            yield R20_CLOSE.obligation(
-                case_id=ctx.case_id,
-                trigger_event_id=reported.event_id,
+            yield _not_applicable(
+                R20_CLOSE,
+                ctx,
+                trigger=reported,
                 trigger_on=reported.occurred_on,
-                due_on=due,
-                judgement=Judgement(
-                    Status.NOT_APPLICABLE,
-                    due,
-                    decisive_on=triage.occurred_on
-                    if triage and not reported.is_lex_sarah
-                    else reported.occurred_on,
-                ),
+                due=due,
                 part="close",
+                decisive_on=triage.occurred_on if triage and not reported.is_lex_sarah else None,
                 flags=flags,
             )
             continue
-        yield R20_CLOSE.obligation(
-            case_id=ctx.case_id,
-            trigger_event_id=reported.event_id,
+        yield _deadline(
+            R20_CLOSE,
+            ctx,
+            trigger=reported,
             trigger_on=reported.occurred_on,
-            due_on=due,
-            judgement=judge(
-                due, closed[1] if closed else None, ctx.on, ctx.settings.sunday_rule_for("R20")
-            ),
-            satisfied_by=closed[0] if closed else None,
-            satisfied_on=closed[1] if closed else None,
+            due=due,
+            done=closed,
             part="close",
             flags=flags,
         )

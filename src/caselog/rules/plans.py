@@ -122,6 +122,18 @@ def _care(ctx: RuleContext, bases: Iterable[PlacementBasis]) -> Iterator[_Care]:
         previous = episode.ended_on
 
 
+def _plans_drawn_up(
+    ctx: RuleContext, duty: Duty, plan: type[ChildEvent], days: int, part: str
+) -> Iterator[Obligation]:
+    """`duty` per care episode: a `plan` drawn up by `days` after the care began (or before)."""
+    sunday = ctx.settings.sunday_rule_for(duty.rule_id)
+    for care in _care(ctx, CARE_BASES):
+        due = add_days(care.trigger.event.occurred_on, days)
+        done = care.first(ctx, plan, before=True)
+        judgement, flags = judge_during_care(due, done, ctx.on, sunday, care.episode.ended_on)
+        yield obligation_for(duty, ctx, care.trigger, due, judgement, done, part=part, flags=flags)
+
+
 def care_plan_established_at_placement(ctx: RuleContext) -> Iterator[Obligation]:
     """R10 `care_plan`: a care plan (vårdplan) for each care episode the committee arranges.
 
@@ -129,14 +141,9 @@ def care_plan_established_at_placement(ctx: RuleContext) -> Iterator[Obligation]
     `care_plan_days` (✘). Care that begins with an immediate custody (LVU 6 §) counts from
     its first care placement (✘); plans made before the care began count.
     """
-    sunday = ctx.settings.sunday_rule_for("R10")
-    for care in _care(ctx, CARE_BASES):
-        due = add_days(care.trigger.event.occurred_on, ctx.settings.care_plan_days)
-        done = care.first(ctx, CarePlanEstablished, before=True)
-        judgement, flags = judge_during_care(due, done, ctx.on, sunday, care.episode.ended_on)
-        yield obligation_for(
-            R10_CARE_PLAN, ctx, care.trigger, due, judgement, done, part="care_plan", flags=flags
-        )
+    return _plans_drawn_up(
+        ctx, R10_CARE_PLAN, CarePlanEstablished, ctx.settings.care_plan_days, "care_plan"
+    )
 
 
 def implementation_plan_established_in_time(ctx: RuleContext) -> Iterator[Obligation]:
@@ -145,21 +152,13 @@ def implementation_plan_established_in_time(ctx: RuleContext) -> Iterator[Obliga
     SoL (2001:453) 11 kap. 3 § / SoL (2025:400) 9 kap. 12 §: due `implementation_plan_days`
     after the care begins (✘), as for the care plan.
     """
-    sunday = ctx.settings.sunday_rule_for("R10")
-    for care in _care(ctx, CARE_BASES):
-        due = add_days(care.trigger.event.occurred_on, ctx.settings.implementation_plan_days)
-        done = care.first(ctx, ImplementationPlanEstablished, before=True)
-        judgement, flags = judge_during_care(due, done, ctx.on, sunday, care.episode.ended_on)
-        yield obligation_for(
-            R10_IMPLEMENTATION_PLAN,
-            ctx,
-            care.trigger,
-            due,
-            judgement,
-            done,
-            part="implementation_plan",
-            flags=flags,
-        )
+    return _plans_drawn_up(
+        ctx,
+        R10_IMPLEMENTATION_PLAN,
+        ImplementationPlanEstablished,
+        ctx.settings.implementation_plan_days,
+        "implementation_plan",
+    )
 
 
 def care_plan_revised_within_two_years(ctx: RuleContext) -> Iterator[Obligation]:

@@ -12,7 +12,9 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from caselog.events import EVENT_TYPES, Event, Recorded
+import orjson
+
+from caselog.events import EVENT_CLASSES, EVENT_TYPES, Event, Recorded
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,17 +36,15 @@ def canonical_payload(event: Event) -> bytes:
     ...     actor="sw", child_id="c1"))
     b'{"actor":"sw","child_id":"c1","event_id":"e1","occurred_on":"2024-01-02","type":"private_talk_held"}'
     """
-    return json.dumps(
-        event.model_dump(mode="json"),
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    ).encode()
+    return orjson.dumps(event.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
 
 
 def topic_of(event: Event) -> str:
     """The stored topic of an event: `<type>.v<schema_version>`."""
-    return type(event).topic()
+    return _TOPICS[type(event)]
+
+
+_TOPICS: Final = {cls: cls.topic() for cls in EVENT_CLASSES}
 
 
 def decode(topic: str, state: bytes) -> Event:

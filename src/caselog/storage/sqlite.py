@@ -72,6 +72,7 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder):
         self, c: SQLiteCursor, stored_events: Iterable[StoredEvent], **_: Any
     ) -> None:
         """Insert caselog rows (all columns) with one `executemany`."""
+        stamps: dict[datetime, str] = {}  # one commit shares one recorded_at: format it once
         c.executemany(
             self.insert_events_statement,
             (
@@ -81,7 +82,8 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder):
                     s.topic,
                     s.state,
                     s.event_id,
-                    utc_text(s.recorded_at),
+                    stamps.get(s.recorded_at)
+                    or stamps.setdefault(s.recorded_at, utc_text(s.recorded_at)),
                     s.ingested_by,
                 )
                 for s in stored_events
