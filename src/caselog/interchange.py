@@ -9,9 +9,8 @@ export without guessing. The log assigns `stream`, `stream_version`, `position`,
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from pydantic import ValidationError
 
@@ -27,8 +26,7 @@ LOG_ASSIGNED: Final = ("stream", "stream_version", "position", "recorded_at", "i
 _SHOWN_INPUT = 60
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedLine:
+class ParsedLine(NamedTuple):
     """A valid input line: the event, and its source registration time (historical only)."""
 
     line: int

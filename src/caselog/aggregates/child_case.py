@@ -14,6 +14,7 @@ from caselog.aggregates.stream import Pending, Reference, StreamAggregate, Viola
 from caselog.errors import PlacementEndsBeforeStartError, PurgedSubjectError
 from caselog.events import (
     EventCorrected,
+    EventRetracted,
     PlacementEnded,
     PlacementStarted,
     RecordsPurged,
@@ -64,6 +65,10 @@ _LIST_REFERENCES: dict[str, tuple[str, str]] = {
 }
 
 
+_BOUNDS: dict[type, str] = {PlacementStarted: "start", PlacementEnded: "end"}
+"""The events that bound a placement, and which bound each is."""
+
+
 @dataclass
 class ChildCase(StreamAggregate):
     """One child's case file. Guards structure only; never refuses a non-compliant fact."""
@@ -91,13 +96,17 @@ class ChildCase(StreamAggregate):
 
     def add(self, event: Event) -> None:
         """Fold one event, remembering placement bounds and the purge."""
-        if self.purged_by is None and isinstance(event, RecordsPurged):
+        # Exact type checks: this runs once per ingested event (events are final classes).
+        kind = type(event)
+        if kind is RecordsPurged and self.purged_by is None:
             self.purged_by = event.event_id
         super().add(event)
-        fact = event.replacement if isinstance(event, EventCorrected) else event
-        event_id = event.target_event_id if isinstance(event, EventCorrected) else event.event_id
-        if isinstance(fact, PlacementStarted | PlacementEnded):
-            end = "start" if isinstance(fact, PlacementStarted) else "end"
+        if kind is EventCorrected:
+            fact, event_id = event.replacement, event.target_event_id  # type: ignore[union-attr]
+        else:
+            fact, event_id = event, event.event_id
+        if (end := _BOUNDS.get(type(fact))) is not None:
+            assert isinstance(fact, PlacementStarted | PlacementEnded)  # noqa: S101
             self.placement_events.setdefault(fact.placement_id, {})[end] = event_id
             self.dates[event_id] = fact.occurred_on
 
@@ -141,8 +150,10 @@ class ChildCase(StreamAggregate):
 
     def keeps(self, event: Event) -> bool:
         """Placement bounds (and their corrections) are checked on their dates."""
-        fact = event.replacement if isinstance(event, EventCorrected) else event
-        return super().keeps(event) or isinstance(fact, PlacementStarted | PlacementEnded)
+        kind = type(event)
+        if kind is EventCorrected:
+            return True
+        return kind is EventRetracted or kind in _BOUNDS
 
     def check(self, pending: Pending) -> list[Violation]:
         """Also: no placement ends before it began."""

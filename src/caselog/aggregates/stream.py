@@ -13,7 +13,7 @@ the audit trail must record.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from caselog.errors import (
     HistoryError,
@@ -38,8 +38,7 @@ class Violation:
     error: type[HistoryError]
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(NamedTuple):
     """A field of an event that must name something already in the stream.
 
     `kind` is either an event type tag (the id is an `event_id` of that type, or any event
@@ -51,8 +50,7 @@ class Reference:
     value: str
 
 
-@dataclass(frozen=True, slots=True)
-class Pending:
+class Pending(NamedTuple):
     """A batch event waiting to be checked once the whole batch is folded in.
 
     Compact on purpose: the references and the id, and the full event only when a check
@@ -87,14 +85,15 @@ class StreamAggregate:
 
     def add(self, event: Event) -> None:
         """Fold one event (stored or in the batch) into the index."""
+        kind = type(event)
         self.types[event.event_id] = event.type
-        if len(subject_fields(type(event))) > 1 and len(subjects := event.subject_ids) > 1:
+        if len(subject_fields(kind)) > 1 and len(subjects := event.subject_ids) > 1:
             self.subjects[event.event_id] = subjects
-        if isinstance(event, EventRetracted):
-            self.retraction_targets[event.event_id] = event.target_event_id
-        declared = event.replacement if isinstance(event, EventCorrected) else event
+        if kind is EventRetracted:
+            self.retraction_targets[event.event_id] = event.target_event_id  # type: ignore[union-attr]
+        declared = event.replacement if kind is EventCorrected else event  # type: ignore[union-attr]
         if (spec := self.DECLARES.get(declared.type)) is not None:
-            self.ids.setdefault(spec[1], set()).add(getattr(declared, spec[0]))
+            self.ids.setdefault(spec[1], set()).add(declared.__dict__[spec[0]])
 
     def references(self, event: Event) -> list[Reference]:
         """The references of `event` that must resolve inside this stream.
@@ -102,8 +101,10 @@ class StreamAggregate:
         A correction's replacement is the event as it should have been recorded, so its
         own references must resolve too (named `replacement.<field>`).
         """
-        if not isinstance(event, EventCorrected | EventRetracted):
+        kind = type(event)
+        if kind is not EventCorrected and kind is not EventRetracted:
             return []
+        assert isinstance(event, EventCorrected | EventRetracted)  # noqa: S101
         found = [Reference("target_event_id", "event", event.target_event_id)]
         if isinstance(event, EventCorrected):
             found.extend(
@@ -114,7 +115,8 @@ class StreamAggregate:
 
     def keeps(self, event: Event) -> bool:
         """Whether checking `event` later needs the whole event, not just its references."""
-        return isinstance(event, EventCorrected | EventRetracted)
+        kind = type(event)
+        return kind is EventCorrected or kind is EventRetracted
 
     def pend(self, event: Event, line: int = 0) -> Pending:
         """The compact check of `event`, to run once the batch is folded in."""
@@ -132,9 +134,14 @@ class StreamAggregate:
     def add_to_batch(self, event: Event, line: int = 0) -> None:
         """Fold a batch event in and remember to check it (if anything could fail)."""
         self.add(event)
-        pending = self.pend(event, line)
-        if pending.references or pending.event is not None or self.CHECKS_EVERY_EVENT:
-            self.batch.append(pending)
+        references = self.references(event)
+        kept = self.keeps(event)
+        if references or kept or self.CHECKS_EVERY_EVENT:
+            self.batch.append(
+                Pending(
+                    line, event.event_id, event.type, tuple(references), event if kept else None
+                )
+            )
 
     def verify(self) -> Iterator[tuple[int, Violation]]:
         """Check every batch event against the stream with the whole batch: (line, why)."""

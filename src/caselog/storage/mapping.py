@@ -9,12 +9,11 @@ is recognised by byte equality — and, later, feed the hash chain and the ciphe
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import orjson
 
-from caselog.events import EVENT_CLASSES, EVENT_TYPES, Event, Recorded
+from caselog.events import EVENT_CLASSES, EVENT_TYPES, Event, EventCorrected, Recorded
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,7 +35,11 @@ def canonical_payload(event: Event) -> bytes:
     ...     actor="sw", child_id="c1"))
     b'{"actor":"sw","child_id":"c1","event_id":"e1","occurred_on":"2024-01-02","type":"private_talk_held"}'
     """
-    return orjson.dumps(event.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    if type(event) is EventCorrected:  # the one event with a nested model
+        return orjson.dumps(event.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    # Every other event's fields are JSON scalars, dates, enums and lists, which orjson
+    # writes exactly as pydantic's JSON mode does (a test checks every type) — twice as fast.
+    return orjson.dumps(event.__dict__, option=orjson.OPT_SORT_KEYS)
 
 
 def topic_of(event: Event) -> str:
@@ -61,8 +64,7 @@ def decode(topic: str, state: bytes) -> Event:
     return cls.model_validate(data)
 
 
-@dataclass(frozen=True, slots=True)
-class LogRow:
+class LogRow(NamedTuple):
     """One event ready to append: its stream slot and its canonical bytes.
 
     `registered_at` is set only by a historical import (D3); otherwise the log's clock
