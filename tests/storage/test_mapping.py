@@ -20,7 +20,7 @@ def test_canonical_bytes_are_the_validated_json_with_sorted_keys() -> None:
 
 
 def test_stored_bytes_decode_to_the_same_event() -> None:
-    """topic + canonical bytes rebuild an equal event for every type."""
+    """The topic and canonical bytes rebuild an equal event for every type."""
     for tag in EVENT_TYPES:
         event = event_adapter.validate_python(example(tag))
         assert topic_of(event) == f"{tag}.v1"
