@@ -140,7 +140,7 @@ def _check(
     plan = _Plan(spool)
     aggregates: dict[str, StreamAggregate] = {}
     heads: dict[str, int] = {}
-    seen: dict[str, tuple[int, int]] = {}  # event_id → (payload hash, line)
+    seen: dict[str, int] = {}  # event_id → payload hash and line, packed (see _is_new)
     last = store.last_recorded_at()
     order = _RegistrationOrder(last if historical else None)
     empty = last is None  # a first load: nothing stored to look up, chunk after chunk
@@ -183,9 +183,13 @@ def _is_new(
     parsed: ParsedLine,
     payload: bytes,
     stored: dict[str, tuple[str, bytes]],
-    seen: dict[str, tuple[int, int]],
+    seen: dict[str, int],
 ) -> bool:
-    """Idempotency (D6): skip an event already stored or repeated with the same payload."""
+    """Idempotency (D6): skip an event already stored or repeated with the same payload.
+
+    `seen` packs the payload's hash and the line into one int per id (hash · 2³² + line):
+    at a million ids, a tuple each would cost more memory than the ids themselves.
+    """
     event_id = parsed.event.event_id
     if (previous := stored.get(event_id)) is not None:
         if previous[1] == payload:
@@ -194,15 +198,20 @@ def _is_new(
             reason = f"{event_id!r} is already stored with another payload"
             plan.problem(Problem(parsed.line, "event_id", reason))
         return False
+    digest = hash(payload)
     if (earlier := seen.get(event_id)) is not None:
-        if earlier[0] == hash(payload):
+        line = earlier % _LINE_SPACE
+        if earlier // _LINE_SPACE == digest:
             plan.repeated += 1
         else:
-            reason = f"{event_id!r} is used on line {earlier[1]} with a different payload"
+            reason = f"{event_id!r} is used on line {line} with a different payload"
             plan.problem(Problem(parsed.line, "event_id", reason))
         return False
-    seen[event_id] = (hash(payload), parsed.line)
+    seen[event_id] = digest * _LINE_SPACE + parsed.line
     return True
+
+
+_LINE_SPACE = 1 << 32
 
 
 class _RegistrationOrder:
@@ -257,23 +266,26 @@ def _parsed(
     plan: _Plan,
     progress: Progress | None,
 ) -> Iterator[ParsedLine]:
+    done = 0
     for line, item, size in _items(source):
         plan.read += 1
-        if progress is not None:
-            progress("checking", size, None)
-        if isinstance(item, Problem):
-            parsed: ParsedLine | list[Problem] = [item]
+        done += size
+        if progress is not None and plan.read % _CHUNK == 0:
+            progress("checking", done, None)
+            done = 0
+        if type(item) is bytes or type(item) is str:
+            parsed: ParsedLine | list[Problem] = parse_line(item, line, historical=historical)
         elif isinstance(item, EventModel):
             parsed = ParsedLine(line, cast("Event", item), None)
-        elif isinstance(item, dict):
-            parsed = parse_object(item, line, historical=historical)
         else:
-            parsed = parse_line(item, line, historical=historical)
+            parsed = parse_object(item, line, historical=historical)
         if isinstance(parsed, list):
             for problem in parsed:
                 plan.problem(problem)
         else:
             yield parsed
+    if progress is not None and done:
+        progress("checking", done, None)
 
 
 def _items(
@@ -303,7 +315,7 @@ def _rows(spool: IO[bytes], total: int, progress: Progress | None) -> Iterator[L
     while done < total:
         chunk = pickle.load(spool)  # noqa: S301 - our own spool, written just now
         for row in chunk:
-            yield LogRow(*row)
+            yield tuple.__new__(LogRow, row)  # a named tuple without its Python __new__
         done += len(chunk)
         if progress is not None:
             progress("writing", done, total)

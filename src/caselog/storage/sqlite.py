@@ -147,9 +147,14 @@ class SQLiteEventStore:
 
                 def columns() -> Iterator[tuple[Any, ...]]:
                     nonlocal written
+                    now = utc_text(stamps.now)
                     for row in rows:
-                        stamp = stamps.assign(row)
-                        text = texts.get(stamp) or texts.setdefault(stamp, utc_text(stamp))
+                        if row[5] is None:  # not historical: the commit's own time
+                            stamps.previous = stamps.now
+                            text = now
+                        else:
+                            stamp = stamps.assign(row)
+                            text = texts.get(stamp) or texts.setdefault(stamp, utc_text(stamp))
                         written += 1
                         yield (*row[:5], text, ingested_by)
 
