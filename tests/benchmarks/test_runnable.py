@@ -1,0 +1,38 @@
+"""The benchmarks stay runnable: a tiny run of each finishes and prints its table.
+
+Timings are never asserted here (they belong to the benchmark's own output).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).parents[2] / "benchmarks"
+
+
+def run(script: str, *args: str) -> str:
+    """Run a benchmark script and return what it printed."""
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_ingest_benchmark_runs() -> None:
+    """A 2,000-event ingest benchmark prints the three ingests and the ratios."""
+    printed = run("ingest.py", "--events", "2000", "--lookups", "20")
+    assert "(a) caselog" in printed
+    assert "a/b = " in printed
+
+
+def test_the_compliance_benchmark_runs() -> None:
+    """A 20-child compliance benchmark prints the read and evaluate steps."""
+    printed = run("compliance.py", "--children", "20")
+    assert "evaluate all rules" in printed
