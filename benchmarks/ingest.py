@@ -186,8 +186,11 @@ def step_lookup(db: Path, index: Path, lookups: int, seed: int) -> None:
         streams = cast("dict[str, list[int]]", pickle.load(handle))  # noqa: S301
     children = sorted(n.removeprefix("child:") for n in streams if n.startswith("child:"))
     rng = random.Random(seed)
-    per_kind = min(lookups, (len(children) - WARM_UP) // 3)
-    sample = rng.sample(children, WARM_UP + 3 * per_kind)
+    warm_up = min(WARM_UP, len(children) // 4)  # a tiny log has few children to spare
+    per_kind = max(2, min(lookups, (len(children) - warm_up) // 3))
+    sample = [rng.choice(children) for _ in range(warm_up + 3 * per_kind)]
+    if len(children) >= len(sample):  # no child read twice, when there are enough
+        sample = rng.sample(children, len(sample))
     kinds = ("case", "case_known_at", "timeline")
     timings: dict[str, list[float]] = {kind: [] for kind in kinds}
     events = dict.fromkeys(kinds, 0)
@@ -202,7 +205,7 @@ def step_lookup(db: Path, index: Path, lookups: int, seed: int) -> None:
                 log.case(child, on=on, known_at=known_at if kind != "case" else None)
             elapsed = (time.perf_counter() - started) * 1000
             read = len(streams[f"child:{child}"])
-            if number >= WARM_UP:  # the first queries pay for imports and caches
+            if number >= warm_up:  # the first queries pay for imports and caches
                 timings[kind].append(elapsed)
                 events[kind] += read
     figures: dict[str, Any] = {}

@@ -29,6 +29,7 @@ from typer.testing import CliRunner, Result
 import caselog.errors
 from caselog import cli
 from caselog.api import CaseLog, open_log
+from caselog.cli.app import consoles
 from caselog.errors import IngestRejectedError
 from caselog.events import EVENT_CLASSES, EVENT_TYPES, event_adapter
 from caselog.events.examples import EXAMPLE_TAGS, example
@@ -140,8 +141,8 @@ def run_page(page: Path) -> list[str]:
 def _plain_consoles(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Run in a fresh directory, with the CLI's consoles as in a pipe: 80 columns."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli, "out", Console(width=80, color_system=None))
-    monkeypatch.setattr(cli, "err", Console(stderr=True, width=80, color_system=None))
+    monkeypatch.setattr(consoles, "out", Console(width=80, color_system=None))
+    monkeypatch.setattr(consoles, "err", Console(stderr=True, width=80, color_system=None))
 
 
 def test_events_md_is_generated_from_the_code() -> None:

@@ -1,0 +1,19 @@
+"""The `caselog` command line: thin wrappers over `CaseLog`, rendered with rich.
+
+Every command takes `--db URL` (default `sqlite:///caselog.db`, or `$CASELOG_URL`) and
+`--actor` (who is recording or reading; `$CASELOG_ACTOR`, else `cli:<user>`).
+"""
+
+from __future__ import annotations
+
+from caselog.cli import cases, compliance, demo, log
+from caselog.cli.app import app
+
+__all__ = ["app", "main"]
+
+_COMMANDS = (log, cases, compliance, demo)  # importing a module registers its commands
+
+
+def main() -> None:
+    """Run the command line."""
+    app()
