@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -146,10 +147,17 @@ def test_an_event_id_is_stored_once(store_url: str, clock: ManualClock) -> None:
     store.close()
 
 
-def test_a_file_store_keeps_its_events(store_url: str, clock: ManualClock) -> None:
-    """Reopening a persistent store shows what was written (memory stores excepted)."""
-    if store_url == "sqlite://":
-        pytest.skip("an in-memory store is private to its connection pool")
+@pytest.fixture(params=["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)])
+def persistent_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The backends that outlive their connections: an SQLite file and PostgreSQL."""
+    if request.param == "sqlite-file":
+        return f"sqlite:///{tmp_path / 'kept.db'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def test_a_persistent_store_keeps_its_events(persistent_url: str, clock: ManualClock) -> None:
+    """Reopening an SQLite file or a PostgreSQL schema shows what was written."""
+    store_url = persistent_url
     store = open_store(store_url)
     store.append([row_for(talk("a"), 1)], clock=clock, ingested_by="x")
     store.close()
