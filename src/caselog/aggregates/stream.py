@@ -132,16 +132,21 @@ class StreamAggregate:
     """Whether an event without references can still break this stream's structure."""
 
     def add_to_batch(self, event: Event, line: int = 0) -> None:
-        """Fold a batch event in and remember to check it (if anything could fail)."""
+        """Fold a batch event in and remember to check it (if anything could fail).
+
+        A reference that resolves already will resolve at the end too (the index only
+        grows), so only the ones still open are kept: most events leave nothing behind.
+        """
         self.add(event)
         references = self.references(event)
         kept = self.keeps(event)
-        if references or kept or self.CHECKS_EVERY_EVENT:
-            self.batch.append(
-                Pending(
-                    line, event.event_id, event.type, tuple(references), event if kept else None
-                )
-            )
+        if kept or self.CHECKS_EVERY_EVENT:
+            pending = Pending(line, event.event_id, event.type, tuple(references), event)
+            self.batch.append(pending if kept else pending._replace(event=None))
+        elif references:
+            still_open = tuple(ref for ref in references if self._resolve(ref) is not None)
+            if still_open:
+                self.batch.append(Pending(line, event.event_id, event.type, still_open, None))
 
     def verify(self) -> Iterator[tuple[int, Violation]]:
         """Check every batch event against the stream with the whole batch: (line, why)."""
