@@ -18,7 +18,7 @@ from caselog.errors import Problem
 from caselog.events import EVENT_TYPES, Event, event_adapter
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    pass
 
 LOG_ASSIGNED: Final = ("stream", "stream_version", "position", "recorded_at", "ingested_by")
 """Fields the log assigns at commit; never accepted in input (D2)."""
@@ -185,10 +185,3 @@ def to_line(event: Event, *, registered_at: datetime | None = None) -> str:
     if registered_at is not None:
         data["registered_at"] = registered_at.isoformat()
     return json.dumps(data, ensure_ascii=False)
-
-
-def read_lines(lines: Iterable[str]) -> Iterable[tuple[int, str]]:
-    """Number the non-blank lines of an input, 1-based (blank lines are skipped)."""
-    for number, text in enumerate(lines, start=1):
-        if text.strip():
-            yield number, text

@@ -6,7 +6,7 @@ aggregates, projections and rules consume (DESIGN.md D1). The `type` tags are pe
 
 from __future__ import annotations
 
-from typing import Annotated, Final, TypeAlias, get_args
+from typing import Annotated, Final, TypeAlias
 
 from pydantic import Field, TypeAdapter
 
@@ -227,4 +227,3 @@ __all__ = [
     "type_tag",
 ]
 
-_ = get_args  # keep the import for typing helpers built on the vocabulary
