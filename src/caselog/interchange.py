@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from pydantic import ValidationError
 
 from caselog.errors import Problem
-from caselog.events import EVENT_TYPES, Event, event_adapter
+from caselog.events import EVENT_TYPES, SUBJECT_FIELDS, Event, event_adapter
 
 if TYPE_CHECKING:
     pass
@@ -174,6 +174,14 @@ def input_schema() -> dict[str, Any]:
         "required": ["type", "occurred_on", "actor"],
         "not": {"required": ["event_id"]},
     }
+    # Rules the models check in validators, stated in the schema for senders too.
+    for name in ("EventCorrected", "EventRetracted"):
+        schema["$defs"][name]["anyOf"] = [{"required": [field]} for field in SUBJECT_FIELDS]
+    for name in ("SubmittedToCourt", "CourtDecided"):
+        schema["$defs"][name]["oneOf"] = [
+            {"required": ["custody_id"], "not": {"required": ["care_decision_id"]}},
+            {"required": ["care_decision_id"], "not": {"required": ["custody_id"]}},
+        ]
     schema["title"] = "caselog event (one JSON Lines line)"
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
