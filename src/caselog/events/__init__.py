@@ -226,4 +226,3 @@ __all__ = [
     "new_event_id",
     "type_tag",
 ]
-
