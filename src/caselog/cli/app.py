@@ -1,8 +1,4 @@
-"""The `caselog` command line: thin wrappers over `CaseLog`, rendered with rich.
-
-Every command takes `--db URL` (default `sqlite:///caselog.db`, or `$CASELOG_URL`) and
-`--actor` (who is recording or reading; `$CASELOG_ACTOR`, else `cli:<user>`).
-"""
+"""What every command shares: the Typer app, the consoles, the common options and errors."""
 
 from __future__ import annotations
 
