@@ -24,7 +24,7 @@ from caselog.events import (
     ReportReceived,
     ViolenceExposure,
 )
-from caselog.rules.judging import Duty, Judgement, judge, not_applicable
+from caselog.rules.judging import DEADLINE_STATUSES, Duty, Judgement, judge, not_applicable
 from caselog.rules.law import sol, version
 from caselog.rules.model import Flag, Law, Obligation, Severity, Status
 
@@ -45,7 +45,7 @@ R01 = Duty(
     "Immediate protection assessment documented by {due}",
     "Omedelbar skyddsbedömning dokumenterad senast {due}",
     parameters=("protection_assessment_days",),
-    statuses=(Status.PENDING, Status.MET, Status.MET_LATE, Status.OVERDUE, Status.NOT_APPLICABLE),
+    statuses=(*DEADLINE_STATUSES, Status.NOT_APPLICABLE),
 )
 R02 = Duty(
     "R02",
@@ -54,7 +54,7 @@ R02 = Duty(
     "Decision to open or not open an investigation within 14 days, by {due}",
     "Beslut om att inleda eller inte inleda utredning inom 14 dagar, senast {due}",
     parameters=("sunday_rule", "accept_other_pre_assessment_reasons"),
-    statuses=(Status.PENDING, Status.MET, Status.MET_LATE, Status.OVERDUE, Status.NOT_APPLICABLE),
+    statuses=(*DEADLINE_STATUSES, Status.NOT_APPLICABLE),
 )
 _VIOLENCE_LAW = Law(
     (
@@ -93,7 +93,7 @@ R04_INFORMED = Duty(
     "Those concerned told at once that an investigation started, by {due}",
     "De berörda underrättade genast om att utredning inletts, senast {due}",
     parameters=("guardians_informed_days",),
-    statuses=(Status.PENDING, Status.MET, Status.MET_LATE, Status.OVERDUE, Status.WAIVED),
+    statuses=(*DEADLINE_STATUSES, Status.WAIVED),
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from caselog.dates import SundayRule, days_between, effective_due
 from caselog.rules.model import Flag, Obligation, Severity, Status
@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 
     from caselog.events import EventModel
     from caselog.rules.model import Law
+
+
+DEADLINE_STATUSES: Final = (Status.PENDING, Status.MET, Status.MET_LATE, Status.OVERDUE)
+"""What any deadline can be on a date; rules list these plus their own (D7)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,33 @@ def judge(due_on: date, satisfied_on: date | None, on: date, sunday: SundayRule)
     )
 
 
+def judge_window(
+    due_on: date, satisfied_on: date | None, on: date, sunday: SundayRule, closed_on: date | None
+) -> tuple[Judgement, tuple[Flag, ...]]:
+    """Judge a duty that can only be met while something lasts (care, a restriction).
+
+    D7 "windows that close": if it ended (`closed_on`) by the due date the duty never fell
+    due (not applicable); if it ended later unmet, the window closed: breached, flagged
+    `window_closed`, with `days_overdue` frozen at the day it ended. Otherwise `judge`.
+
+    >>> j, flags = judge_window(date(2020, 2, 29), None, date(2020, 6, 1), SundayRule.STRICT,
+    ...                         date(2020, 3, 10))
+    >>> j.status.value, j.days_overdue, [f.value for f in flags]
+    ('breached', 10, ['window_closed'])
+    """
+    if satisfied_on is not None or closed_on is None:
+        return judge(due_on, satisfied_on, on, sunday), ()
+    due = effective_due(due_on, sunday)
+    if closed_on <= due:
+        return Judgement(Status.NOT_APPLICABLE, due, decisive_on=closed_on), ()
+    return Judgement(
+        Status.BREACHED,
+        due,
+        days_overdue=days_between(due, closed_on),
+        decisive_on=due + timedelta(days=1),
+    ), (Flag.WINDOW_CLOSED,)
+
+
 @dataclass(frozen=True, slots=True)
 class Duty:
     """What a rule says about itself: its id, law, severity and one-line explanations.
@@ -73,12 +104,7 @@ class Duty:
     explain_en: str
     explain_sv: str
     parameters: tuple[str, ...] = ()
-    statuses: tuple[Status, ...] = (
-        Status.PENDING,
-        Status.MET,
-        Status.MET_LATE,
-        Status.OVERDUE,
-    )
+    statuses: tuple[Status, ...] = DEADLINE_STATUSES
 
     def obligation(
         self,
@@ -134,15 +160,30 @@ def _explain(
 
 
 def not_applicable(
-    duty: Duty, *, case_id: str, event: EventModel, due_on: date | None, flags: Iterable[Flag] = ()
+    duty: Duty,
+    *,
+    case_id: str,
+    event: EventModel,
+    due_on: date | None,
+    flags: Iterable[Flag] = (),
+    trigger_on: date | None = None,
+    part: str | None = None,
+    decisive_on: date | None = None,
 ) -> Obligation:
-    """The obligation of a duty that did not apply to `event` (not in force, an exception)."""
+    """The obligation of a duty that did not apply to `event` (not in force, an exception).
+
+    It is triggered on the event's date unless `trigger_on` says otherwise (a lex Sarah
+    report is triggered when the impropriety was noticed); the law is the one in force on
+    `decisive_on`, by default the trigger day.
+    """
+    triggered = trigger_on or event.occurred_on
     return duty.obligation(
         case_id=case_id,
         trigger_event_id=event.event_id,
-        trigger_on=event.occurred_on,
+        trigger_on=triggered,
         due_on=due_on,
-        judgement=Judgement(Status.NOT_APPLICABLE, due_on, decisive_on=event.occurred_on),
+        judgement=Judgement(Status.NOT_APPLICABLE, due_on, decisive_on=decisive_on or triggered),
+        part=part,
         flags=flags,
     )
 

@@ -36,7 +36,14 @@ from caselog.events import (
     SubmittedToCourt,
 )
 from caselog.rules.context import Rule
-from caselog.rules.judging import Duty, Judgement, judge, not_applicable
+from caselog.rules.judging import (
+    DEADLINE_STATUSES,
+    Duty,
+    Judgement,
+    judge,
+    judge_window,
+    not_applicable,
+)
 from caselog.rules.law import LVU, sol, version
 from caselog.rules.model import Flag, Law, Obligation, Severity, Status
 
@@ -48,7 +55,6 @@ if TYPE_CHECKING:
 
 C = TypeVar("C", ImmediateCustodyDecided, ImmediateCustodyExecuted)
 
-_DEADLINE: Final = (Status.PENDING, Status.MET, Status.MET_LATE, Status.OVERDUE)
 _LAPSING: Final = tuple(s for s in Status if s not in {Status.MET_LATE, Status.WAIVED})
 _PRIVATE_HOMES: Final = (HomeType.FAMILY_HOME, HomeType.KINSHIP_HOME, HomeType.PRIVATE_HOME)
 """Homes of SoL (2025:400) 22 kap. 2 § 1 st.: familjehem and other enskilda hem (R18)."""
@@ -60,7 +66,7 @@ R16A = Duty(
     "A chair's or member's immediate custody decision reported at the next committee meeting",
     "Ordförandens/ledamotens beslut om omedelbart omhändertagande anmält vid nästa sammanträde",
     parameters=("custody_report_body",),
-    statuses=(*_DEADLINE, Status.NOT_APPLICABLE),
+    statuses=(*DEADLINE_STATUSES, Status.NOT_APPLICABLE),
 )
 R16B = Duty(
     "R16b",
@@ -101,7 +107,7 @@ R17 = Duty(
     "Contact restriction reconsidered at least every three months, by {due}",
     "Umgängesbegränsningen eller hemlighållandet övervägt minst var tredje månad, senast {due}",
     parameters=("sunday_rule",),
-    statuses=(*_DEADLINE, Status.BREACHED, Status.NOT_APPLICABLE),
+    statuses=(*DEADLINE_STATUSES, Status.BREACHED, Status.NOT_APPLICABLE),
 )
 R18 = Duty(
     "R18",
@@ -279,19 +285,10 @@ def contact_restriction_reconsidered_every_3_months(ctx: RuleContext) -> Iterato
         for period in range(1, len(reviews) + 2):
             due = add_months(trigger[1], 3)
             done = next((r for r in reviews if r[1] > trigger[1]), None)
-            judgement = judge(due, done[1] if done else None, ctx.on, sunday)
-            flags = ctx.registration_flags(viewed)
-            closed = judgement.effective_due_on or due
-            if done is None and lifted is not None and lifted[1] <= closed:
-                judgement = Judgement(Status.NOT_APPLICABLE, closed, decisive_on=lifted[1])
-            elif done is None and lifted is not None:
-                judgement = Judgement(
-                    Status.BREACHED,
-                    closed,
-                    days_overdue=days_between(closed, lifted[1]),
-                    decisive_on=lifted[1],
-                )
-                flags = (*flags, Flag.WINDOW_CLOSED)
+            judgement, closing = judge_window(
+                due, done[1] if done else None, ctx.on, sunday, lifted[1] if lifted else None
+            )
+            flags = (*ctx.registration_flags(viewed), *closing)
             yield R17.obligation(
                 case_id=ctx.case_id,
                 trigger_event_id=trigger[0],

@@ -26,7 +26,7 @@ from caselog.events import (
     LexSarahReportedToIVO,
 )
 from caselog.rules.context import Rule, Scope
-from caselog.rules.judging import Duty, Judgement, judge
+from caselog.rules.judging import DEADLINE_STATUSES, Duty, judge, not_applicable
 from caselog.rules.law import SOL01, SOL01_END, SOL01_START, SOL25, SOL25_START, sol, version
 from caselog.rules.model import Flag, Law, Obligation, Severity, Status
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 LEX_SARAH_IFO: Final = date(2011, 7, 1)
 """Lag (2010:429): lex Sarah extended to individ- och familjeomsorgen; SOSFS 2011:5."""
 
-_ALL: Final = (Status.PENDING, Status.MET, Status.MET_LATE, Status.OVERDUE, Status.NOT_APPLICABLE)
+_ALL: Final = (*DEADLINE_STATUSES, Status.NOT_APPLICABLE)
 
 R19A = Duty(
     "R19a",
@@ -102,32 +102,6 @@ R20_CLOSE = Duty(
 )
 
 
-def _not_applicable(
-    duty: Duty,
-    ctx: RuleContext,
-    *,
-    trigger: EventModel,
-    trigger_on: date,
-    due: date,
-    flags: tuple[Flag, ...],
-    part: str | None = None,
-    decisive_on: date | None = None,
-) -> Obligation:
-    """A duty that did not arise (not in force, not serious, a lex Sarah matter).
-
-    Triggered on `trigger_on`; the law is the one in force on `decisive_on` (default: the same).
-    """
-    return duty.obligation(
-        case_id=ctx.case_id,
-        trigger_event_id=trigger.event_id,
-        trigger_on=trigger_on,
-        due_on=due,
-        judgement=Judgement(Status.NOT_APPLICABLE, due, decisive_on=decisive_on or trigger_on),
-        part=part,
-        flags=flags,
-    )
-
-
 def _deadline(
     duty: Duty,
     ctx: RuleContext,
@@ -171,8 +145,8 @@ def _step(
     """
     due = add_days(trigger_on, days)
     if trigger_on < LEX_SARAH_IFO:
-        return _not_applicable(
-            duty, ctx, trigger=trigger, trigger_on=trigger_on, due=due, flags=flags
+        return not_applicable(
+            duty, case_id=ctx.case_id, event=trigger, trigger_on=trigger_on, due_on=due, flags=flags
         )
     return _deadline(
         duty, ctx, trigger=trigger, trigger_on=trigger_on, due=due, done=done, flags=flags
@@ -250,12 +224,11 @@ def lex_sarah_serious_reported_to_ivo(ctx: RuleContext) -> Iterator[Obligation]:
     for viewed, concluded in ctx.of_type(LexSarahConcluded):
         flags = ctx.registration_flags(viewed)
         if not concluded.serious:
-            yield _not_applicable(
+            yield not_applicable(
                 R19D,
-                ctx,
-                trigger=concluded,
-                trigger_on=concluded.occurred_on,
-                due=add_days(concluded.occurred_on, ctx.settings.lex_sarah_ivo_days),
+                case_id=ctx.case_id,
+                event=concluded,
+                due_on=add_days(concluded.occurred_on, ctx.settings.lex_sarah_ivo_days),
                 flags=flags,
             )
             continue
@@ -310,12 +283,11 @@ def deviation_closed_in_time(ctx: RuleContext) -> Iterator[Obligation]:
         due = add_days(reported.occurred_on, ctx.settings.deviation_close_days)
         flags = ctx.registration_flags(viewed)
         if reported.is_lex_sarah or triaged_lex_sarah:
-            yield _not_applicable(
+            yield not_applicable(
                 R20_CLOSE,
-                ctx,
-                trigger=reported,
-                trigger_on=reported.occurred_on,
-                due=due,
+                case_id=ctx.case_id,
+                event=reported,
+                due_on=due,
                 part="close",
                 decisive_on=triage.occurred_on if triage and not reported.is_lex_sarah else None,
                 flags=flags,

@@ -7,7 +7,7 @@ placement; the planning duties of the care episode are in `caselog.rules.plans`.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Final
 
 from caselog.dates import SundayRule, add_months, days_between, effective_due
@@ -23,7 +23,7 @@ from caselog.events import (
     PlacementStarted,
 )
 from caselog.rules.context import Rule
-from caselog.rules.judging import Duty, Judgement, judge
+from caselog.rules.judging import DEADLINE_STATUSES, Duty, Judgement, judge, judge_window
 from caselog.rules.law import sol
 from caselog.rules.model import Flag, Law, Obligation, Severity, Status
 
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 LAWFUL: Final = frozenset({DecidedBy.COMMITTEE, DecidedBy.SUBCOMMITTEE})
 """Who may decide under 6 kap. 6 § (SoL (2001:453) 10 kap. 4 §; SoL (2025:400) 30 kap. 6 §)."""
 FAMILY_HOMES: Final = frozenset({HomeType.FAMILY_HOME, HomeType.KINSHIP_HOME})
-_IN_TIME: Final = (Status.PENDING, Status.MET, Status.MET_LATE, Status.OVERDUE)
 _MOVE_IN: Final = (Status.MET, Status.MET_LATE, Status.BREACHED)
 
 R07 = Duty(
@@ -62,7 +61,7 @@ R08_TWO_MONTHS = Duty(
     "Child out of the emergency home within two months of the investigation, by {due}",
     "Barnet har lämnat jourhemmet inom två månader efter utredningen, senast {due}",
     parameters=("sunday_rule",),
-    statuses=(*_IN_TIME, Status.WAIVED),
+    statuses=(*DEADLINE_STATUSES, Status.WAIVED),
 )
 R09_CONTRACT = Duty(
     "R09",
@@ -71,7 +70,7 @@ R09_CONTRACT = Duty(
     "Contract with the family home signed at the placement, by {due}",
     "Avtal med familjehemmet tecknat vid placeringen, senast {due}",
     parameters=("sunday_rule",),
-    statuses=(*_IN_TIME, Status.BREACHED, Status.NOT_APPLICABLE),
+    statuses=(*DEADLINE_STATUSES, Status.BREACHED, Status.NOT_APPLICABLE),
 )
 
 Found = tuple[str, date]
@@ -282,27 +281,6 @@ def _jourhem_stay(first: Placement, emergency: list[Placement]) -> list[Placemen
     return stay
 
 
-def judge_during_care(
-    due: date, done: Found | None, on: date, sunday: SundayRule, closed_on: date | None
-) -> tuple[Judgement, tuple[Flag, ...]]:
-    """Judge a duty that can only be met while the care lasts (`closed_on`: its end).
-
-    Care that ended by the due date never owed it (not applicable); care that ended later
-    with the duty unmet closed its window: breached, `window_closed`, days frozen (D7).
-    """
-    if done is not None or closed_on is None:
-        return judge(due, done[1] if done else None, on, sunday), ()
-    effective = effective_due(due, sunday)
-    if closed_on <= effective:
-        return Judgement(Status.NOT_APPLICABLE, effective, decisive_on=closed_on), ()
-    return Judgement(
-        Status.BREACHED,
-        effective,
-        days_overdue=days_between(effective, closed_on),
-        decisive_on=effective + timedelta(days=1),
-    ), (Flag.WINDOW_CLOSED,)
-
-
 def foster_contract_signed_at_placement(ctx: RuleContext) -> Iterator[Obligation]:
     """R09 `contract`: a contract (avtal) with the family home at the placement.
 
@@ -325,7 +303,9 @@ def foster_contract_signed_at_placement(ctx: RuleContext) -> Iterator[Obligation
             ),
             None,
         )
-        judgement, flags = judge_during_care(placement.started_on, done, ctx.on, sunday, end)
+        judgement, flags = judge_window(
+            placement.started_on, done[1] if done else None, ctx.on, sunday, end
+        )
         yield obligation_for(
             R09_CONTRACT,
             ctx,

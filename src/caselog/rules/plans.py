@@ -22,10 +22,10 @@ from caselog.events import (
     RegionNotified,
 )
 from caselog.rules.context import Rule
-from caselog.rules.judging import Duty, Judgement
+from caselog.rules.judging import DEADLINE_STATUSES, Duty, Judgement, judge_window
 from caselog.rules.law import sol
 from caselog.rules.model import Flag, Law, Obligation, Severity, Status
-from caselog.rules.placements import Found, judge_during_care, obligation_for
+from caselog.rules.placements import Found, obligation_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -41,10 +41,7 @@ HEALTH_EXAMINATION_RULE: Final = date(2017, 4, 15)
 CARE_BASES: Final = frozenset({PlacementBasis.SOL, PlacementBasis.LVU_2, PlacementBasis.LVU_3})
 """Care the committee arranges; a private placement is the family's (medgivande only)."""
 _STATUSES: Final = (
-    Status.PENDING,
-    Status.MET,
-    Status.MET_LATE,
-    Status.OVERDUE,
+    *DEADLINE_STATUSES,
     Status.BREACHED,
     Status.NOT_APPLICABLE,
 )
@@ -130,7 +127,9 @@ def _plans_drawn_up(
     for care in _care(ctx, CARE_BASES):
         due = add_days(care.trigger.event.occurred_on, days)
         done = care.first(ctx, plan, before=True)
-        judgement, flags = judge_during_care(due, done, ctx.on, sunday, care.episode.ended_on)
+        judgement, flags = judge_window(
+            due, done[1] if done else None, ctx.on, sunday, care.episode.ended_on
+        )
         yield obligation_for(duty, ctx, care.trigger, due, judgement, done, part=part, flags=flags)
 
 
@@ -181,7 +180,9 @@ def care_plan_revised_within_two_years(ctx: RuleContext) -> Iterator[Obligation]
             judgement = Judgement(Status.NOT_APPLICABLE, due, decisive_on=episode.ended_on)
             done, flags = None, ()
         else:
-            judgement, closed = judge_during_care(due, done, ctx.on, sunday, episode.ended_on)
+            judgement, closed = judge_window(
+                due, done[1] if done else None, ctx.on, sunday, episode.ended_on
+            )
             flags = (*flags, *closed)
         yield obligation_for(
             R10_REVISION, ctx, care.trigger, due, judgement, done, part="revision", flags=flags
@@ -205,7 +206,9 @@ def region_notified_of_health_examination(ctx: RuleContext) -> Iterator[Obligati
         if begun < HEALTH_EXAMINATION_RULE:
             judgement = Judgement(Status.NOT_APPLICABLE, due, decisive_on=begun)
         else:
-            judgement, flags = judge_during_care(due, done, ctx.on, sunday, care.episode.ended_on)
+            judgement, flags = judge_window(
+                due, done[1] if done else None, ctx.on, sunday, care.episode.ended_on
+            )
         unneeded = care.first(ctx, HealthExaminationNotNeeded, before=True)
         if (
             unneeded is not None

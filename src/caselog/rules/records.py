@@ -19,7 +19,7 @@ from caselog.events import (
     NonExecutionReported,
 )
 from caselog.rules.context import Rule, Scope
-from caselog.rules.judging import Duty, judge, not_applicable
+from caselog.rules.judging import DEADLINE_STATUSES, Duty, judge, not_applicable
 from caselog.rules.law import SOF, SOL01_END, SOL01_START, SOL25_START, sol, version
 from caselog.rules.model import Flag, Law, Obligation, Severity, Status
 
@@ -69,7 +69,7 @@ R24 = Duty(
     Severity.MEDIUM,
     "Favourable decision not executed within three months reported to IVO by {due}",
     "Gynnande beslut som inte verkställts inom tre månader rapporterat till IVO senast {due}",
-    statuses=(Status.PENDING, Status.MET, Status.MET_LATE, Status.OVERDUE, Status.NOT_APPLICABLE),
+    statuses=(*DEADLINE_STATUSES, Status.NOT_APPLICABLE),
 )
 
 

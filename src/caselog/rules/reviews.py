@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Final
 
-from caselog.dates import add_months, add_years, days_between, effective_due
+from caselog.dates import add_months, add_years
 from caselog.events import DecidedBy, HomeType, PlacementBasis, ReviewKind
 from caselog.projections import EpisodeKind
 from caselog.rules.context import Rule
-from caselog.rules.judging import Duty, Judgement, judge
+from caselog.rules.judging import Duty, Judgement, judge, judge_window
 from caselog.rules.law import LVU, SOL01, SOL01_END, SOL25, SOL25_START, sol, version
 from caselog.rules.model import Flag, Law, LawVersion, Obligation, Severity, Status
 
@@ -172,12 +172,7 @@ def periods(
             continue  # no duty in force yet: the act does not start the clock
         trigger, trigger_on, since = act.event_id, act.on, act.on
     if (owed := due(number, trigger_on, window.ended_on or on)) is not None:
-        judgement = (
-            judge(owed[0], None, on, sunday)
-            if window.ended_on is None
-            else closed(owed[0], window.ended_on, sunday)
-        )
-        closing = (Flag.WINDOW_CLOSED,) if judgement.status is Status.BREACHED else ()
+        judgement, closing = judge_window(owed[0], None, on, sunday, window.ended_on)
         flags = (*owed[1], *_delegation(invalid, since, None), *closing)
         yield Period(number, trigger, trigger_on, owed[0], judgement, flags=flags)
 
@@ -186,17 +181,6 @@ def _delegation(invalid: list[date], since: date | None, until: date | None) -> 
     """`invalid_delegation` when an invalid act falls in the period (since, until]."""
     meant = any((since is None or d > since) and (until is None or d <= until) for d in invalid)
     return (Flag.INVALID_DELEGATION,) if meant else ()
-
-
-def closed(due_on: date, ended_on: date, sunday: SundayRule) -> Judgement:
-    """An unmet period when care ended: breached if already past due, else not applicable."""
-    due = effective_due(due_on, sunday)
-    if ended_on <= due:
-        return Judgement(Status.NOT_APPLICABLE, due, decisive_on=ended_on)
-    overdue = days_between(due, ended_on)
-    return Judgement(
-        Status.BREACHED, due, days_overdue=overdue, decisive_on=due + timedelta(days=1)
-    )
 
 
 def obligation_of(
