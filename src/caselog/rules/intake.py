@@ -15,7 +15,6 @@ from caselog.events import (
     ApplicationReceived,
     GuardiansInformed,
     InformationDeferred,
-    InvestigationConcluded,
     InvestigationNotOpened,
     InvestigationOpened,
     PreAssessmentExtended,
@@ -264,18 +263,18 @@ def is_violence(report: ReportReceived) -> bool:
 
 def _investigation_open(ctx: RuleContext, report: ReportReceived) -> str | None:
     """The opening event of an investigation already open when the report came in."""
-    for _, opened in ctx.of_type(InvestigationOpened):
-        if report.event_id in opened.report_event_ids or opened.occurred_on > report.occurred_on:
+    received = report.occurred_on
+    for investigation in ctx.state.investigations if ctx.state else ():
+        opened_on = investigation.opened_on
+        if (
+            opened_on is None
+            or opened_on > received
+            or report.event_id in investigation.report_event_ids
+        ):
             continue
-        concluded = _concluded_on(ctx, opened.investigation_id)
-        if concluded is None or concluded > report.occurred_on:
-            return opened.event_id
+        if investigation.concluded_on is None or investigation.concluded_on > received:
+            return investigation.opened_event_id
     return None
-
-
-def _concluded_on(ctx: RuleContext, investigation_id: str) -> date | None:
-    found = ctx.find(InvestigationConcluded, investigation_id=investigation_id)
-    return found[1] if found else None
 
 
 def investigation_opened_without_delay(ctx: RuleContext) -> Iterator[Obligation]:
