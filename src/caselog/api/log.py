@@ -181,7 +181,7 @@ class CaseLog:
             history: Iterable[Recorded[Event]] = self.store.read_log(known_at=moment)
         else:
             own = self._case_history(case_id)
-            homes = {f"home:{h}" for r in own if (h := getattr(r.event, "home_id", None))}
+            homes = {f"home:{h}" for r in own if (h := r.event.subject_ids.get("home_id"))}
             history = [
                 *own,
                 *self.store.read_streams(

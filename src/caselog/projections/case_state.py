@@ -119,7 +119,7 @@ def _frozen(cls: type[_P], drafts: Iterable[_P]) -> tuple[_P, ...]:
 
 def _is_about(event: FactEvent, case_id: str) -> bool:
     """Whether a fact belongs to the child's case file (home streams may be mixed in)."""
-    return getattr(event, "child_id", None) == case_id
+    return event.subject_ids.get("child_id") == case_id
 
 
 def fold_case_state(
