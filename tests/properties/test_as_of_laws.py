@@ -81,16 +81,7 @@ def test_retracting_a_fact_gives_the_history_without_it(
     then have nothing to correct, and facts naming E are orphans in both.
     """
     facts = [r.event for r in history if not isinstance(r.event, EventCorrected | EventRetracted)]
-    assume(facts)
-    target = data.draw(st.sampled_from(facts))
-    retracted = appended(history, retraction(target, "law-b"))
-    on, _ = data.draw(as_of_pairs(history))
-    views_and_states_agree(
-        retracted,
-        without(history, target.event_id),
-        on=on,
-        known_at=retracted[-1].recorded_at,
-    )
+    retracting_one_is_removing_it(history, facts, data, "law-b")
 
 
 @LAWS
@@ -104,16 +95,7 @@ def test_retracting_a_correction_restores_the_view_without_it(
     it, or as first recorded when C was its only one.
     """
     corrections = [r.event for r in history if isinstance(r.event, EventCorrected)]
-    assume(corrections)
-    target = data.draw(st.sampled_from(corrections))
-    retracted = appended(history, retraction(target, "law-c"))
-    on, _ = data.draw(as_of_pairs(history))
-    views_and_states_agree(
-        retracted,
-        without(history, target.event_id),
-        on=on,
-        known_at=retracted[-1].recorded_at,
-    )
+    retracting_one_is_removing_it(history, corrections, data, "law-c")
 
 
 @LAWS
@@ -123,9 +105,16 @@ def test_retracting_a_retraction_gives_the_history_without_it(
 ) -> None:
     """Law (b'): retracting a retraction R gives the view of the history without R."""
     retractions = [r.event for r in history if isinstance(r.event, EventRetracted)]
-    assume(retractions)
-    target = data.draw(st.sampled_from(retractions))
-    retracted = appended(history, retraction(target, "law-b2"))
+    retracting_one_is_removing_it(history, retractions, data, "law-b2")
+
+
+def retracting_one_is_removing_it(
+    history: list[Recorded[Event]], candidates: Sequence[Event], data: st.DataObject, tag: str
+) -> None:
+    """Retract one drawn candidate: the view and state equal the history without it."""
+    assume(candidates)
+    target = data.draw(st.sampled_from(candidates))
+    retracted = appended(history, retraction(target, tag))
     on, _ = data.draw(as_of_pairs(history))
     views_and_states_agree(
         retracted,
