@@ -19,7 +19,6 @@ import pickle
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -28,9 +27,10 @@ from caselog.errors import ConcurrencyConflictError, IngestRejectedError, Proble
 from caselog.events import EventModel
 from caselog.interchange import ParsedLine, parse_line, parse_object
 from caselog.storage import LogRow, canonical_payload, topic_of
+from caselog.storage.port import chunked
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
     from datetime import datetime
 
     from caselog.events import Event
@@ -144,7 +144,8 @@ def _check(
     last = store.last_recorded_at()
     order = _RegistrationOrder(last if historical else None)
     empty = last is None  # a first load: nothing stored to look up, chunk after chunk
-    for chunk in _chunks(_parsed(source, historical=historical, plan=plan, progress=progress)):
+    parsed_lines = _parsed(source, historical=historical, plan=plan, progress=progress)
+    for chunk in chunked(parsed_lines, _CHUNK):
         streams = [p.event.stream for p in chunk]
         _load_streams(None if empty else store, streams, aggregates, heads)
         stored = {} if empty else store.stored_payloads([p.event.event_id for p in chunk])
@@ -302,12 +303,6 @@ def _items(
     for number, item in enumerate(source, start=1):
         if not isinstance(item, str) or item.strip():
             yield number, item, 1
-
-
-def _chunks(parsed: Iterable[ParsedLine]) -> Iterator[list[ParsedLine]]:
-    iterator = iter(parsed)
-    while chunk := list(islice(iterator, _CHUNK)):
-        yield chunk
 
 
 def _rows(spool: IO[bytes], total: int, progress: Progress | None) -> Iterator[LogRow]:
