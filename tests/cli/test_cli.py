@@ -253,3 +253,27 @@ def test_demo_records_a_small_municipality(db: str) -> None:
     assert "IVO patterns" in text
     assert "│ violence_not_investigated │" in text
     assert stored(db) > 20
+
+
+def test_compliance_applies_a_settings_file(tmp_path: Path, db: str) -> None:
+    """--settings changes the routine parameter a rule reads (R01's days); a bad file exits 2."""
+    late = line("protection_assessment_documented", event_id="a1", report_event_id="r1")
+    late_assessment = json.loads(late) | {"occurred_on": "2019-11-14"}
+    write(
+        tmp_path / "in.jsonl", line("report_received", event_id="r1"), json.dumps(late_assessment)
+    )
+    assert run("ingest", str(tmp_path / "in.jsonl"), "--db", db).exit_code == 0
+    strict = run(
+        "compliance", "--on", "2019-12-01", "--rule", "R01", "--format", "json", "--db", db
+    )
+    assert [o["status"] for o in json.loads(strict.stdout)] == ["met_late"]
+    lenient = write(tmp_path / "routine.toml", "protection_assessment_days = 5")
+    judged = run(
+        "compliance", "--on", "2019-12-01", "--rule", "R01", "--all", "--format", "json",
+        "--settings", str(lenient), "--db", db,
+    )  # fmt: skip
+    assert [o["status"] for o in json.loads(judged.stdout)] == ["met"]
+    bad = write(tmp_path / "bad.toml", "protection_days = 5")
+    refused = run("compliance", "--on", "2019-12-01", "--settings", str(bad), "--db", db)
+    assert refused.exit_code == 2
+    assert "protection_days: Extra inputs are not permitted" in refused.stderr

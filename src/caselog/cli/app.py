@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 
 from caselog.api import CaseLog, open_log
 from caselog.errors import CaselogError, IngestRejectedError
+from caselog.rules.settings import Settings
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -109,11 +110,14 @@ def parse_known_at(text: str | None) -> date | datetime | None:
 
 
 def open_or_exit(
-    db: str | None, actor: str | None, clock: Callable[[], datetime] | None = None
+    db: str | None,
+    actor: str | None,
+    clock: Callable[[], datetime] | None = None,
+    settings: Settings | None = None,
 ) -> CaseLog:
     """Open the log, or print why not and exit 2."""
     try:
-        return open_log(db, actor=actor_of(actor), clock=clock)
+        return open_log(db, actor=actor_of(actor), clock=clock, settings=settings)
     except CaselogError as error:
         consoles.err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from None

@@ -98,9 +98,7 @@ def compliance(
     except (CaselogError, ValueError) as error:
         consoles.err.print(f"[red]error:[/red] {error}", highlight=False)
         raise typer.Exit(2) from None
-    with open_or_exit(db, actor) as log:
-        if loaded is not None:
-            log.settings = loaded
+    with open_or_exit(db, actor, settings=loaded) as log:
         try:
             found = log.obligations(
                 on=day,
