@@ -64,6 +64,10 @@ def test_positions_and_versions_are_consecutive(store_url: str, clock: ManualClo
     }
     assert [r.stream_version for r in store.read_streams(["child:c1"])] == [1, 2]
     assert store.count() == 3
+    assert store.streams("child:") == ["child:c1", "child:c2"]
+    assert store.streams("child:c2") == ["child:c2"]
+    assert store.streams("committee:") == []
+    assert store.streams() == ["child:c1", "child:c2"]
     store.close()
 
 

@@ -220,11 +220,16 @@ class SQLiteEventStore:
         return found
 
     def streams(self, prefix: str = "") -> list[str]:
-        """The names of the streams that start with `prefix`, sorted."""
+        """The names of the streams that start with `prefix`, sorted.
+
+        A range on the primary key (binary collation) rather than a scan of the whole log:
+        one case's compliance query asks for the committee streams every time.
+        """
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else "\U0010ffff"
         rows = self._query(
             f"SELECT DISTINCT originator_id FROM {TABLE} "
-            "WHERE substr(originator_id, 1, ?) = ? ORDER BY originator_id",
-            [len(prefix), prefix],
+            "WHERE originator_id >= ? AND originator_id < ? ORDER BY originator_id",
+            [prefix, upper],
         )
         return [row[0] for row in rows]
 
