@@ -62,6 +62,9 @@ FIRST_DAY: Final = date(2024, 1, 1)
 EPOCH: Final = datetime(2024, 1, 1, 8, tzinfo=UTC)
 ONE_DAY: Final = timedelta(days=1)
 
+DECIDERS: Final = [d for d in DecidedBy if d is not DecidedBy.COURT]
+"""Who may take any decision; a court decides only LVU care (§4.28 R07)."""
+
 _CHANGES: Final[dict[type[FactEvent], dict[str, st.SearchStrategy[Any]]]] = {
     CaseFileOpened: {"born_on": st.dates(date(2006, 1, 1), date(2023, 12, 31))},
     ReportReceived: {
@@ -70,8 +73,8 @@ _CHANGES: Final[dict[type[FactEvent], dict[str, st.SearchStrategy[Any]]]] = {
         "close_relative": st.booleans(),
     },
     ProtectionAssessmentDocumented: {"outcome": st.sampled_from(ProtectionOutcome)},
-    InvestigationOpened: {"decided_by": st.sampled_from(DecidedBy)},
-    InvestigationNotOpened: {"decided_by": st.sampled_from(DecidedBy)},
+    InvestigationOpened: {"decided_by": st.sampled_from(DECIDERS)},
+    InvestigationNotOpened: {"decided_by": st.sampled_from(DECIDERS)},
     InvestigationExtended: {"new_due_on": st.dates(FIRST_DAY, date(2026, 1, 1))},
     InvestigationConcluded: {"outcome": st.sampled_from(InvestigationOutcome)},
     PlacementStarted: {
@@ -79,7 +82,7 @@ _CHANGES: Final[dict[type[FactEvent], dict[str, st.SearchStrategy[Any]]]] = {
         "home_type": st.sampled_from(HomeType),
     },
     VisitMade: {"place": st.sampled_from(VisitPlace)},
-    CareDecided: {"decided_by": st.sampled_from(DecidedBy)},
+    CareDecided: {"decided_by": st.sampled_from(DECIDERS)},
     CareReviewed: {"kind": st.sampled_from(ReviewKind)},
 }
 """The fields a correction may change, per fact type (others change only the date).
@@ -252,7 +255,7 @@ def _investigation(case: _Case, investigation_id: str, report: FactEvent, opened
         report,
         investigation_id=investigation_id,
         report_event_ids=[report.event_id],
-        decided_by=draw(st.sampled_from(DecidedBy)),
+        decided_by=draw(st.sampled_from(DECIDERS)),
     )
     ids = {"investigation_id": investigation_id}
     if draw(st.booleans()):

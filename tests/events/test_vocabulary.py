@@ -76,8 +76,9 @@ _TABLE: Final = {  # RULES.md §4.25, one line per row of the table where it fit
     "home_investigation_completed": "home_id home_type by_municipality",
     "care_decided": "child_id care_decision_id legal_basis home_id decided_by",
     "consent_granted": "child_id home_id decided_by",
-    "placement_started": "child_id placement_id home_id home_type legal_basis care_decision_id",
-    "placement_ended": "child_id placement_id",
+    "placement_started": "child_id placement_id home_id home_type legal_basis care_decision_id"
+    " home_municipality_code",  # §4.28
+    "placement_ended": "child_id placement_id reason",  # reason: §4.28
     "emergency_home_stay_extended": "child_id placement_id reasons decided_by",
     "foster_contract_signed": "child_id home_id",
     "other_municipality_consulted": "child_id home_id",
@@ -99,11 +100,11 @@ _TABLE: Final = {  # RULES.md §4.25, one line per row of the table where it fit
     "contact_restriction_decided": "child_id restriction_id decided_by",
     "contact_restriction_reviewed": "child_id restriction_id decided_by",
     "contact_restriction_lifted": "child_id restriction_id decided_by",
-    "end_of_care_requested": "child_id requested_by",
+    "end_of_care_requested": "child_id requested_by placement_id",  # placement_id: §4.28
     "moving_ban_considered": "child_id decided_by",
-    "deviation_reported": "matter_id is_lex_sarah",
+    "deviation_reported": "matter_id is_lex_sarah child_ids",  # child_ids: §4.28
     "deviation_triaged": "matter_id is_lex_sarah", "deviation_closed": "matter_id",
-    "lex_sarah_reported": "matter_id observed_on", "lex_sarah_investigation_started": "matter_id",
+    "lex_sarah_reported": "matter_id observed_on child_ids", "lex_sarah_investigation_started": "matter_id",
     "lex_sarah_concluded": "matter_id serious", "lex_sarah_reported_to_ivo": "matter_id",
     "committee_meeting_held": "committee_id body",
     "foster_home_list_sent_to_ivo": "committee_id year",
@@ -118,7 +119,7 @@ _TABLE: Final = {  # RULES.md §4.25, one line per row of the table where it fit
 FIELDS: Final = {tag: set(names.split()) for tag, names in _TABLE.items()}
 """RULES.md §4.25: every event's fields beyond the envelope."""
 
-_DECIDED_BY: Final = "committee subcommittee chair member official"
+_DECIDED_BY: Final = "committee subcommittee chair member official court"  # court: §4.28
 _HOME_TYPES: Final = (
     "family_home kinship_home emergency_home residential_home supported_housing "
     "secure_youth_home private_home"
@@ -140,6 +141,8 @@ _VALUES: Final = {
     ("visit_made", "place"): "placement_home other",
     ("court_decided", "outcome"): "confirmed revoked granted rejected",
     ("end_of_care_requested", "requested_by"): "guardian child",
+    ("placement_ended", "reason"): "returned_home moved_to_other_placement came_of_age"
+    " care_ended_by_decision custody_transferred other",
     ("committee_meeting_held", "body"): "committee subcommittee",
     ("records_purged", "retention_class"): "general investigation placement research_sample",
     **{(tag, "kind"): _KINDS for tag in _TABLE if tag.startswith(("intervention_", "non_exec"))},

@@ -178,7 +178,7 @@ def r06(history: History, on: str, settings: Settings = DEFAULT_SETTINGS) -> Obl
 
 
 class TestR06FeedbackToTheReporter:
-    """SoL (2025:400) 19 kap. 6 §, judged from `feedback_rule_in_force_on` (default 2026)."""
+    """SoL (2025:400) 19 kap. 6 §, judged from `sfs_2025_1501_in_force_on` (default 2026)."""
 
     @staticmethod
     def history(*, given: str | None = None, requested: str = "2026-02-05") -> History:
@@ -290,7 +290,7 @@ class TestR06FeedbackToTheReporter:
             feedback_requested("fr1", "2025-09-01", "r1"),
             opened("o1", "2025-09-05", "r1"),
         )
-        settings = Settings(feedback_rule_in_force_on=date(2025, 7, 1))
+        settings = Settings(sfs_2025_1501_in_force_on=date(2025, 7, 1))
         found = r06(history, "2025-09-30", settings)
         assert (found.due_on, found.status) == (day("2025-09-12"), Status.OVERDUE)
 

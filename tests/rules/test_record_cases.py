@@ -261,7 +261,7 @@ class TestNonExecutedDecisions:
         """Started on the three-month day: nothing to report."""
         history = History().record(decided("d1", "2024-01-15"), started("s1", "2024-04-15"))
         found = only(history, "R24", "2024-09-01")
-        assert (found.status, found.due_on) == (Status.NOT_APPLICABLE, day("2024-07-31"))
+        assert (found.status, found.due_on) == (Status.NOT_APPLICABLE, None)  # §4.28
 
     def test_pending_while_the_three_months_run(self) -> None:
         """As of 2024-03-01, not yet started: pending, due the end of July."""

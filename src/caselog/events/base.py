@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
-from typing import Annotated, ClassVar, Final, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Final, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 ID_PATTERN: Final = r"^[A-Za-z0-9._:-]{1,128}$"
 """Ids (event ids and subject ids): 1–128 of `[A-Za-z0-9._:-]` (DESIGN.md D2)."""
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+"""SCB's municipality code (kommunkod): four digits, e.g. 2083 for Hedemora."""
 Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
 
 SUBJECT_FIELDS: Final = ("child_id", "matter_id", "home_id", "committee_id")
@@ -53,6 +55,24 @@ class DecidedBy(StrEnum):
     """A committee member appointed to decide (förordnad ledamot), LVU 6 §."""
     OFFICIAL = "official"
     """A case officer under delegation (tjänsteman)."""
+    COURT = "court"
+    """The administrative court (förvaltningsrätten): valid only for a care decision under
+    LVU 2 § or 3 § (LVU 4 §, RULES.md §4.28 R07)."""
+
+
+def _not_a_court(value: DecidedBy) -> DecidedBy:
+    if value is DecidedBy.COURT:
+        msg = "a court decides only care under LVU 2 § or 3 § (care_decided with lvu_2 or lvu_3)"
+        raise ValueError(msg)
+    return value
+
+
+Decider = Annotated[
+    DecidedBy,
+    AfterValidator(_not_a_court),
+    Field(json_schema_extra={"not": {"const": "court"}}),
+]
+"""Who took a decision that only the committee or its delegates can take (not a court)."""
 
 
 class HomeType(StrEnum):
@@ -88,6 +108,12 @@ class EventModel(BaseModel):
 
     schema_version: ClassVar[int] = 1
     """The stored topic is `<type>.v<schema_version>`; bump it with an upcaster."""
+    added_fields: ClassVar[frozenset[str]] = frozenset()
+    """Optional fields added after the class was first stored, without a new topic version.
+
+    Left out of the canonical bytes while empty (None), so an event stored before they
+    existed, sent again, is still recognised byte for byte (D6) and reads back unchanged.
+    """
 
     event_id: Id = Field(default_factory=new_event_id)
     type: str
@@ -180,3 +206,11 @@ class Recorded(Generic[E]):
     position: int
     recorded_at: datetime
     ingested_by: str
+
+
+def without_empty_additions(event: EventModel, data: dict[str, Any]) -> dict[str, Any]:
+    """`data` (the event's fields) without its added optional fields that are empty."""
+    added = type(event).added_fields
+    if not added:
+        return data
+    return {k: v for k, v in data.items() if not (k in added and v is None)}

@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from caselog.events.base import SUBJECT_FIELDS, EventModel, Id, Text
+from caselog.events.base import SUBJECT_FIELDS, EventModel, Id, Text, without_empty_additions
 from caselog.events.facts import DiscriminatedFact, FactEvent
 
 
@@ -65,7 +65,8 @@ class EventCorrected(_TargetsEvent):
     def _replacement_without_event_id(
         self, value: FactEvent, info: FieldSerializationInfo
     ) -> dict[str, Any]:
-        return value.model_dump(mode=info.mode, exclude={"event_id"})
+        data = value.model_dump(mode=info.mode, exclude={"event_id"})
+        return without_empty_additions(value, data)
 
     @model_validator(mode="after")
     def _same_subject_as_replacement(self) -> Self:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from caselog.events.base import ChildEvent, DecidedBy, Id, Text
+from caselog.events.base import ChildEvent, Decider, Id, Text
 
 
 class InvestigationOutcome(StrEnum):
@@ -36,7 +36,7 @@ class InvestigationOpened(ChildEvent):
     investigation_id: Id
     report_event_ids: list[Id] = Field(default_factory=list)
     application_event_id: Id | None = None
-    decided_by: DecidedBy
+    decided_by: Decider
 
 
 class InvestigationNotOpened(ChildEvent):
@@ -44,7 +44,7 @@ class InvestigationNotOpened(ChildEvent):
 
     type: Literal["investigation_not_opened"] = "investigation_not_opened"
     report_event_ids: list[Id] = Field(min_length=1)
-    decided_by: DecidedBy
+    decided_by: Decider
     reasons: Text
 
 
@@ -74,7 +74,7 @@ class InvestigationExtended(ChildEvent):
     investigation_id: Id
     new_due_on: date | None = None
     reasons: Text | None = None
-    decided_by: DecidedBy
+    decided_by: Decider
 
 
 class InvestigationConcluded(ChildEvent):
@@ -83,7 +83,7 @@ class InvestigationConcluded(ChildEvent):
     type: Literal["investigation_concluded"] = "investigation_concluded"
     investigation_id: Id
     outcome: InvestigationOutcome
-    decided_by: DecidedBy
+    decided_by: Decider
 
 
 class RiskAssessmentDocumented(ChildEvent):

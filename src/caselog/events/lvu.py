@@ -12,7 +12,7 @@ from typing import Literal, Self
 
 from pydantic import model_validator
 
-from caselog.events.base import ChildEvent, DecidedBy, Id
+from caselog.events.base import ChildEvent, Decider, Id
 
 
 class CourtOutcome(StrEnum):
@@ -47,7 +47,7 @@ class ImmediateCustodyDecided(ChildEvent):
 
     type: Literal["immediate_custody_decided"] = "immediate_custody_decided"
     custody_id: Id
-    decided_by: DecidedBy
+    decided_by: Decider
 
 
 class ImmediateCustodyExecuted(ChildEvent):
@@ -105,7 +105,7 @@ class ContactRestrictionDecided(ChildEvent):
 
     type: Literal["contact_restriction_decided"] = "contact_restriction_decided"
     restriction_id: Id
-    decided_by: DecidedBy
+    decided_by: Decider
 
 
 class ContactRestrictionReviewed(ChildEvent):
@@ -113,7 +113,7 @@ class ContactRestrictionReviewed(ChildEvent):
 
     type: Literal["contact_restriction_reviewed"] = "contact_restriction_reviewed"
     restriction_id: Id
-    decided_by: DecidedBy
+    decided_by: Decider
 
 
 class ContactRestrictionLifted(ChildEvent):
@@ -121,4 +121,4 @@ class ContactRestrictionLifted(ChildEvent):
 
     type: Literal["contact_restriction_lifted"] = "contact_restriction_lifted"
     restriction_id: Id
-    decided_by: DecidedBy
+    decided_by: Decider

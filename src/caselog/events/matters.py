@@ -7,9 +7,9 @@ SOSFS 2011:5 (lex Sarah); SOSFS 2011:9 (systematic quality work).
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import ClassVar, Literal
 
-from caselog.events.base import MatterEvent
+from caselog.events.base import Id, MatterEvent
 
 
 class DeviationReported(MatterEvent):
@@ -17,6 +17,10 @@ class DeviationReported(MatterEvent):
 
     type: Literal["deviation_reported"] = "deviation_reported"
     is_lex_sarah: bool = False
+    child_ids: list[Id] | None = None
+    """The children the deviation is about, so that their timelines show it."""
+
+    added_fields: ClassVar[frozenset[str]] = frozenset({"child_ids"})
 
 
 class DeviationTriaged(MatterEvent):
@@ -40,6 +44,10 @@ class LexSarahReported(MatterEvent):
 
     type: Literal["lex_sarah_reported"] = "lex_sarah_reported"
     observed_on: date
+    child_ids: list[Id] | None = None
+    """The children the impropriety concerns, so that their timelines show it."""
+
+    added_fields: ClassVar[frozenset[str]] = frozenset({"child_ids"})
 
 
 class LexSarahInvestigationStarted(MatterEvent):

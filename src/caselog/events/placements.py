@@ -7,9 +7,11 @@ Statutes: SoL (2001:453) 6 kap. 6–8 b §§, 11 kap. 3, 3 a §§; SoL (2025:400
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import ClassVar, Literal, Self
 
-from caselog.events.base import ChildEvent, DecidedBy, HomeType, Id, Text
+from pydantic import model_validator
+
+from caselog.events.base import ChildEvent, DecidedBy, Decider, HomeType, Id, MunicipalityCode, Text
 
 
 class CareBasis(StrEnum):
@@ -46,6 +48,22 @@ class ReviewKind(StrEnum):
     """Six-monthly examination of LVU 3 § care (prövning), LVU 13 § 2 st."""
 
 
+class PlacementEndReason(StrEnum):
+    """Why a placement ended (RULES.md §4.28)."""
+
+    RETURNED_HOME = "returned_home"
+    """The child went home to a parent or guardian."""
+    MOVED_TO_OTHER_PLACEMENT = "moved_to_other_placement"
+    """The child moved to another home; the care goes on."""
+    CAME_OF_AGE = "came_of_age"
+    """The child turned 18 (LVU: 21) and the care ended by law."""
+    CARE_ENDED_BY_DECISION = "care_ended_by_decision"
+    """The committee or a court decided that the care ends (vården upphör)."""
+    CUSTODY_TRANSFERRED = "custody_transferred"
+    """Custody moved to the family home parents (vårdnadsöverflyttning)."""
+    OTHER = "other"
+
+
 class Requester(StrEnum):
     """Who asked for the care to end."""
 
@@ -61,6 +79,14 @@ class CareDecided(ChildEvent):
     legal_basis: CareBasis
     home_id: Id | None = None
     decided_by: DecidedBy
+    """A court (förvaltningsrätten) decides LVU 2 § and 3 § care (LVU 4 §), nothing else."""
+
+    @model_validator(mode="after")
+    def _court_only_for_lvu(self) -> Self:
+        if self.decided_by is DecidedBy.COURT and self.legal_basis is CareBasis.SOL:
+            msg = "decided_by court is valid only for care under LVU 2 § or 3 § (lvu_2, lvu_3)"
+            raise ValueError(msg)
+        return self
 
 
 class ConsentGranted(ChildEvent):
@@ -68,7 +94,7 @@ class ConsentGranted(ChildEvent):
 
     type: Literal["consent_granted"] = "consent_granted"
     home_id: Id
-    decided_by: DecidedBy
+    decided_by: Decider
 
 
 class PlacementStarted(ChildEvent):
@@ -83,6 +109,11 @@ class PlacementStarted(ChildEvent):
     home_type: HomeType
     legal_basis: PlacementBasis
     care_decision_id: Id | None = None
+    home_municipality_code: MunicipalityCode | None = None
+    """The municipality the home lies in (SCB's kommunkod); R09 consultation when it is not
+    the log's own (`municipality_code`)."""
+
+    added_fields: ClassVar[frozenset[str]] = frozenset({"home_municipality_code"})
 
 
 class PlacementEnded(ChildEvent):
@@ -90,6 +121,9 @@ class PlacementEnded(ChildEvent):
 
     type: Literal["placement_ended"] = "placement_ended"
     placement_id: Id
+    reason: PlacementEndReason | None = None
+
+    added_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
 
 
 class EmergencyHomeStayExtended(ChildEvent):
@@ -101,7 +135,7 @@ class EmergencyHomeStayExtended(ChildEvent):
     type: Literal["emergency_home_stay_extended"] = "emergency_home_stay_extended"
     placement_id: Id
     reasons: Text
-    decided_by: DecidedBy
+    decided_by: Decider
 
 
 class FosterContractSigned(ChildEvent):
@@ -145,7 +179,7 @@ class CareReviewed(ChildEvent):
 
     type: Literal["care_reviewed"] = "care_reviewed"
     kind: ReviewKind
-    decided_by: DecidedBy
+    decided_by: Decider
     care_decision_id: Id | None = None
 
 
@@ -154,7 +188,7 @@ class CustodyTransferConsidered(ChildEvent):
 
     type: Literal["custody_transfer_considered"] = "custody_transfer_considered"
     home_id: Id
-    decided_by: DecidedBy
+    decided_by: Decider
 
 
 class EndOfCareRequested(ChildEvent):
@@ -162,13 +196,17 @@ class EndOfCareRequested(ChildEvent):
 
     type: Literal["end_of_care_requested"] = "end_of_care_requested"
     requested_by: Requester
+    placement_id: Id | None = None
+    """The placement the request is about (R18), when the case system knows it."""
+
+    added_fields: ClassVar[frozenset[str]] = frozenset({"placement_id"})
 
 
 class MovingBanConsidered(ChildEvent):
     """A prohibition on removal (flyttningsförbud, LVU 24 §) was considered."""
 
     type: Literal["moving_ban_considered"] = "moving_ban_considered"
-    decided_by: DecidedBy
+    decided_by: Decider
 
 
 class RegionNotified(ChildEvent):

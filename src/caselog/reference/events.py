@@ -226,7 +226,8 @@ def _type(prop: dict[str, Any], defs: dict[str, dict[str, Any]]) -> str:
     """Render a JSON Schema property readably: `date`, `string (id)`, `list of id`."""
     if "$ref" in prop:
         name = prop["$ref"].rpartition("/")[2]
-        values = ", ".join(f"`{value}`" for value in defs[name]["enum"])
+        excluded = prop.get("not", {}).get("const")
+        values = ", ".join(f"`{value}`" for value in defs[name]["enum"] if value != excluded)
         return f"[{name}](#{name.lower()}): {values}"
     if "anyOf" in prop:
         options = [option for option in prop["anyOf"] if option.get("type") != "null"]

@@ -2,7 +2,7 @@
 
 SoL (2001:453) 14 kap. 1 b § until 2025-06-30 (on request, no deadline); SoL (2025:400)
 19 kap. 6 § from 2025-07-01, with the one-week deadline of SFS 2025:1501 from the setting
-`feedback_rule_in_force_on` (its in-force date was not found, ✘).
+`sfs_2025_1501_in_force_on` (its in-force date was not found, ✘).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ R06 = Duty(
     Severity.LOW,
     "Feedback to the reporter on request, a week after the decision on the report, by {due}",
     "Återkoppling till anmälaren på begäran, en vecka efter beslutet om utredning, senast {due}",
-    parameters=("feedback_days", "feedback_rule_in_force_on", "sunday_rule"),
+    parameters=("feedback_days", "sfs_2025_1501_in_force_on", "sunday_rule"),
     statuses=(
         Status.PENDING,
         Status.MET,
@@ -65,7 +65,7 @@ def feedback_given_to_reporter(ctx: RuleContext) -> Iterator[Obligation]:
     `feedback_days`, request); "genast" is read as the day of the request ✘, and "en utredning
     redan pågår" as an investigation open when the report came in (the R02 exception). The
     paragraph is verified, its in-force date is not (✘): the setting
-    `feedback_rule_in_force_on`. A request before it is not applicable, since SoL (2001:453)
+    `sfs_2025_1501_in_force_on`. A request before it is not applicable, since SoL (2001:453)
     14 kap. 1 b § set no deadline. Pending, with no due date, while the decision is not taken.
     A documented refusal (olämpligt) on or after the request waives the duty, unless feedback
     was given first (as R04 treats a deferral). Only what happened by the first answer
@@ -74,7 +74,7 @@ def feedback_given_to_reporter(ctx: RuleContext) -> Iterator[Obligation]:
     sunday = ctx.settings.sunday_rule_for("R06")
     for viewed, request in ctx.of_type(FeedbackRequested):
         flags = ctx.registration_flags(viewed)
-        if request.occurred_on < ctx.settings.feedback_rule_in_force_on:
+        if request.occurred_on < ctx.settings.sfs_2025_1501_in_force_on:
             yield not_applicable(R06, case_id=ctx.case_id, event=request, due_on=None, flags=flags)
             continue
         report_id = request.report_event_id

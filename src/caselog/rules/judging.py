@@ -122,13 +122,21 @@ class Duty:
         severity: Severity | None = None,
         rule_id: str | None = None,
     ) -> Obligation:
-        """Build the obligation of this duty, citing the law per D7."""
+        """Build the obligation of this duty, citing the law per D7.
+
+        A duty that did not apply has no due date, whatever made it inapplicable (RULES.md
+        §4.28 "Not applicable rows"): its due and lateness fields are left empty here, once,
+        and so is what satisfied it, so that the final row never changes as `on` moves.
+        """
+        if judgement.status is Status.NOT_APPLICABLE:
+            due_on = satisfied_on = None
+            judgement = Judgement(Status.NOT_APPLICABLE, None, decisive_on=judgement.decisive_on)
         decisive = judgement.decisive_on or trigger_on
         at_trigger, decisive_law, citation, unverified = self.law.citation(trigger_on, decisive)
         flag_set = list(dict.fromkeys(flags))
         if unverified and Flag.CITATION_UNVERIFIED not in flag_set:
             flag_set.append(Flag.CITATION_UNVERIFIED)
-        due_text = str(judgement.effective_due_on or due_on or "")
+        due_text = str(judgement.effective_due_on or due_on or "—")
         return Obligation(
             rule_id=rule_id or self.rule_id,
             case_id=case_id,

@@ -10,12 +10,13 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from caselog.dates import SundayRule
 from caselog.errors import SettingsError
+from caselog.events.base import MunicipalityCode
 
 Days = int
 
@@ -35,8 +36,9 @@ class Settings(BaseModel):
     """R04: those concerned told "genast" ✘."""
     feedback_days: Days = Field(7, ge=0, le=3650)
     """R06: feedback within one week of the decision (SFS 2025:1501)."""
-    feedback_rule_in_force_on: date = date(2026, 1, 1)
-    """R06: the in-force date of SFS 2025:1501 was not found (✘); before it, no deadline."""
+    sfs_2025_1501_in_force_on: date = date(2026, 1, 1)
+    """R06, R23: the in-force date of SFS 2025:1501 (one-week feedback; records of an
+    investigation kept until the child turns 30) was not found (✘)."""
     care_plan_days: Days = Field(0, ge=0, le=3650)
     """R10: care plan by the placement start (+ days) ✘."""
     implementation_plan_days: Days = Field(30, ge=0, le=3650)
@@ -75,6 +77,15 @@ class Settings(BaseModel):
     """R02: whether reason code `other` extends the 14 days (else manual review)."""
     custody_report_body: Literal["committee", "subcommittee"] = "committee"
     """R16a: the body whose next meeting a chair's custody decision is reported to."""
+    municipality_code: MunicipalityCode | None = None
+    """R09: this log's municipality (SCB's four-digit kommunkod); a placement in a home of
+    another municipality is due a consultation (SoL (2025:400) 22 kap. 6 §)."""
+    municipality_in_research_sample: bool = False
+    """R23: the municipality keeps every personakt for research (SoF (2001:937) 7 kap. 2 §)."""
+    research_birth_days: frozenset[Annotated[int, Field(ge=1, le=31)]] = Field(
+        default_factory=lambda: frozenset({5, 15, 25}), max_length=31
+    )
+    """R23: people born on these days of a month are kept for research (the person sample)."""
 
     def sunday_rule_for(self, rule_id: str) -> SundayRule:
         """The Sunday rule that applies to `rule_id`."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 import orjson
 
 from caselog.events import EVENT_CLASSES, EVENT_TYPES, Event, EventCorrected, Recorded
+from caselog.events.base import without_empty_additions
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -39,7 +40,8 @@ def canonical_payload(event: Event) -> bytes:
         return orjson.dumps(event.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
     # Every other event's fields are JSON scalars, dates, enums and lists, which orjson
     # writes exactly as pydantic's JSON mode does (a test checks every type) — twice as fast.
-    return orjson.dumps(event.__dict__, option=orjson.OPT_SORT_KEYS)
+    # Optional fields added later are left out while empty, so old bytes stay canonical.
+    return orjson.dumps(without_empty_additions(event, event.__dict__), option=orjson.OPT_SORT_KEYS)
 
 
 def topic_of(event: Event) -> str:
