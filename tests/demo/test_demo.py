@@ -13,6 +13,8 @@ from caselog import dates
 from caselog import events as ev
 from caselog.demo import DemoBatch, DemoConfig, DemoSummary, Pattern, generate, summarise
 from caselog.events import Event
+from caselog.rules.retention import duty_arises, purge_due
+from caselog.rules.settings import DEFAULT_SETTINGS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -218,6 +220,21 @@ def test_nothing_follows_a_purge(small: Log) -> None:
         assert all(e.occurred_on < purge.occurred_on for e in stream[:-1])
 
 
+def test_purges_follow_the_retention_policy(small: Log) -> None:
+    """Only general records are purged (gallrade), never the sample's, on the duty's day.
+
+    The demo cannot import the rules; this checks its purges against R23's arithmetic
+    (`caselog.rules.retention`): the first working day on or after the duty arose.
+    """
+    purges = [e for e in small.events() if isinstance(e, ev.RecordsPurged)]
+    assert purges
+    for purge in purges:
+        arises, _ = retention_due(small, purge)
+        assert purge.retention_class is ev.RetentionClass.GENERAL
+        assert purge.occurred_on == dates.next_open_day(arises), purge
+        assert born_on(small, purge).day not in {5, 15, 25}
+
+
 def test_summary_counts_what_was_yielded(small: Log) -> None:
     """The summary counts every child, event, batch and type that was yielded."""
     summary = small.summary
@@ -370,6 +387,48 @@ def _overstayed(log: Log, event: Event) -> bool:
     return overstayed and not log.near(event, ev.EmergencyHomeStayExtended, **match)
 
 
+def born_on(log: Log, event: Event) -> date:
+    """The child's birth date, as last corrected."""
+    born = [e.born_on for e in log.streams[event.stream] if isinstance(e, ev.CaseFileOpened)]
+    born += [
+        e.replacement.born_on
+        for e in log.streams[event.stream]
+        if isinstance(e, ev.EventCorrected) and isinstance(e.replacement, ev.CaseFileOpened)
+    ]
+    return born[-1]
+
+
+def retention_due(log: Log, event: Event) -> tuple[date, date]:
+    """When R23's duty to purge `event`'s personakt arises, and when it falls due."""
+    stream = log.streams[event.stream]
+    gone = {e.target_event_id for e in stream if isinstance(e, ev.EventRetracted)}
+    skip = (ev.CaseFileOpened, ev.RecordsPurged, ev.EventCorrected, ev.EventRetracted)
+    last = max(
+        dates.swedish_date(log.registered[e.event_id])
+        for e in stream
+        if not isinstance(e, skip) and e.event_id not in gone
+    )
+    arises = duty_arises(
+        last,
+        born_on=born_on(log, event),
+        investigated=any(isinstance(e, ev.InvestigationOpened) for e in stream),
+        in_force_on=DEFAULT_SETTINGS.sfs_2025_1501_in_force_on,
+    )
+    return arises, purge_due(arises)
+
+
+def _never_purged(log: Log, event: Event) -> bool:
+    assert isinstance(event, ev.CaseFileOpened)
+    stream = log.streams[event.stream]
+    _, due = retention_due(log, event)
+    kept = born_on(log, event).day in {5, 15, 25}
+    return (
+        not kept
+        and due < DemoConfig().end
+        and not any(isinstance(e, ev.RecordsPurged) for e in stream)
+    )
+
+
 CHECKS: dict[Pattern, Callable[[Log, Event], bool]] = {
     Pattern.VIOLENCE_NOT_INVESTIGATED: _violence_closed,
     Pattern.INVESTIGATION_OVERDUE: lambda log, e: _four_months(log, e) == "overdue",
@@ -387,4 +446,5 @@ CHECKS: dict[Pattern, Callable[[Log, Event], bool]] = {
     Pattern.LATE_PROTECTION_ASSESSMENT: _assessed_late,
     Pattern.LATE_COURT_SUBMISSION: _submitted_late,
     Pattern.EMERGENCY_HOME_OVERSTAY: _overstayed,
+    Pattern.RECORDS_NOT_PURGED: _never_purged,
 }

@@ -102,12 +102,76 @@ def test_immediate_custody_then_a_gap_then_care_is_two_episodes() -> None:
     ]
 
 
-def test_a_new_basis_ends_a_running_episode_on_its_first_day() -> None:
-    """LVU 3 § care starting while SoL care runs ends the SoL episode that day."""
+def test_a_new_basis_ends_a_running_episode_on_the_day_before() -> None:
+    """LVU 3 § care starting while SoL care runs ends the SoL episode the day before (§4.28)."""
     assert spans(placement("p1", "sol", 0), placement("p2", "lvu_3", 10)) == [
-        ("sol", day(0), day(10)),
+        ("sol", day(0), day(9)),
         ("lvu_3", day(10), None),
     ]
+
+
+def test_change_of_basis_across_a_leap_day_ends_the_episode_on_29_february() -> None:
+    """SoL care from 2020-01-15, LVU 2 § care from 2020-03-01 with no end: SoL ends 02-29."""
+    sol = Placement(
+        placement_id="p1",
+        event_id="s-p1",
+        home_id="h1",
+        home_type=HomeType.FAMILY_HOME,
+        legal_basis=PlacementBasis.SOL,
+        started_on=date(2020, 1, 15),
+    )
+    lvu = sol.model_copy(
+        update={
+            "placement_id": "p2",
+            "legal_basis": PlacementBasis.LVU_2,
+            "started_on": date(2020, 3, 1),
+        }
+    )
+    assert [(e.kind.value, e.ended_on) for e in care_episodes_of([sol, lvu])] == [
+        ("sol", date(2020, 2, 29)),
+        ("lvu_2", None),
+    ]
+
+
+def test_a_new_basis_ends_an_episode_whose_recorded_end_is_later_on_the_day_before() -> None:
+    """SoL care recorded as ending after LVU care began: the SoL episode ends the day before."""
+    assert spans(placement("p1", "sol", 0, 30), placement("p2", "lvu_2", 10)) == [
+        ("sol", day(0), day(9)),
+        ("lvu_2", day(10), None),
+    ]
+
+
+def test_a_new_basis_on_the_day_the_earlier_placement_ended_keeps_both_as_recorded() -> None:
+    """A PlacementEnded on the day the new basis starts: the earlier episode ends that day."""
+    assert spans(placement("p1", "sol", 0, 10), placement("p2", "lvu_2", 10)) == [
+        ("sol", day(0), day(10)),
+        ("lvu_2", day(10), None),
+    ]
+
+
+def test_a_new_basis_starting_with_the_running_placement_ends_nothing() -> None:
+    """Two bases from the same first day: neither is known to follow the other, nothing ends."""
+    assert spans(placement("p1", "sol", 5), placement("p2", "lvu_2", 5)) == [
+        ("sol", day(5), None),
+        ("lvu_2", day(5), None),
+    ]
+
+
+def test_immediate_custody_running_into_lvu_care_stays_one_episode() -> None:
+    """lvu_6 with no end followed by LVU 2 § care: the exception, one episode, never ended."""
+    (episode,) = care_episodes_of([placement("p1", "lvu_6", 0), placement("p2", "lvu_2", 12)])
+    assert (episode.kind, episode.started_on, episode.ended_on) == (
+        EpisodeKind.LVU_2,
+        day(0),
+        None,
+    )
+
+
+def test_the_change_ends_the_episode_of_several_placements_on_the_day_before() -> None:
+    """SoL care moved between homes, still running when LVU 3 § care starts: ends the day before."""
+    assert spans(
+        placement("p1", "sol", 0, 20), placement("p2", "sol", 20), placement("p3", "lvu_3", 50)
+    ) == [("sol", day(0), day(49)), ("lvu_3", day(50), None)]
 
 
 def test_placements_are_grouped_in_order_of_their_start() -> None:

@@ -31,7 +31,7 @@ from caselog.events import (
     ReportedToCommittee,
     SubmittedToCourt,
 )
-from caselog.projections import CaseState, as_of, fold_case_state
+from caselog.projections import CaseState, EpisodeKind, as_of, fold_case_state
 from tests.strategies import CASE_ID, EPOCH, history_of
 from tests.strategies import fact as child_fact
 
@@ -215,3 +215,39 @@ def test_facts_about_missing_care_referents_are_orphans() -> None:
     (restriction,) = result.contact_restrictions
     assert (restriction.orphan, restriction.lifted_on) == (True, day(7))
     assert result.decisions == ()
+
+
+def placed(event_id: str, on: int, basis: str, placement_id: str) -> PlacementStarted:
+    """A placement in family home h1 from `day(on)` under `basis`, with no end recorded."""
+    return fact(
+        PlacementStarted,
+        event_id,
+        on,
+        placement_id=placement_id,
+        home_id="h1",
+        home_type="family_home",
+        legal_basis=basis,
+    )
+
+
+def test_a_change_of_basis_without_an_end_ends_the_episode_on_the_day_before() -> None:
+    """SoL care from 01-15, LVU 2 § care from 03-01, no end: SoL ends 02-29 (§4.28, D9)."""
+    events: list[Event] = [placed("s1", 14, "sol", "p1"), placed("s2", 60, "lvu_2", "p2")]
+    assert day(60) == date(2024, 3, 1)
+    assert [(e.kind, e.started_on, e.ended_on) for e in state(events).care_episodes] == [
+        (EpisodeKind.SOL, day(14), date(2024, 2, 29)),
+        (EpisodeKind.LVU_2, day(60), None),
+    ]
+    (running,) = state(events, on=59).care_episodes
+    assert (running.kind, running.ended_on) == (EpisodeKind.SOL, None)
+
+
+def test_immediate_custody_without_an_end_continues_into_lvu_care() -> None:
+    """The exception (§4.27): lvu_6 with no end, then LVU 3 § care, is one running episode."""
+    events: list[Event] = [placed("s1", 14, "lvu_6", "p1"), placed("s2", 40, "lvu_3", "p2")]
+    (episode,) = state(events).care_episodes
+    assert (episode.kind, episode.started_on, episode.ended_on) == (
+        EpisodeKind.LVU_3,
+        day(14),
+        None,
+    )

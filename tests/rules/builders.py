@@ -9,20 +9,27 @@ from __future__ import annotations
 from datetime import date
 
 from caselog.events import (
+    Applicant,
+    ApplicationReceived,
     CaseFileOpened,
     DecidedBy,
     FeedbackGiven,
     FeedbackRefused,
     FeedbackRequested,
+    GuardiansInformed,
+    InformationDeferred,
     InvestigationConcluded,
     InvestigationExtended,
     InvestigationNotOpened,
     InvestigationOpened,
     InvestigationOutcome,
+    PreAssessmentExtended,
+    PreAssessmentReason,
     ProtectionAssessmentDocumented,
     ProtectionOutcome,
     ReporterCategory,
     ReportReceived,
+    RiskAssessmentDocumented,
     ViolenceExposure,
 )
 
@@ -62,16 +69,75 @@ def assessed(event_id: str, on: str, report_id: str) -> ProtectionAssessmentDocu
 
 
 def opened(
-    event_id: str, on: str, *report_ids: str, investigation: str = "inv-1"
+    event_id: str,
+    on: str,
+    *report_ids: str,
+    investigation: str = "inv-1",
+    application: str | None = None,
 ) -> InvestigationOpened:
-    """A decision to open an investigation on the given reports."""
+    """A decision to open an investigation on the given reports (or an application)."""
     return InvestigationOpened(
         event_id=event_id,
         occurred_on=day(on),
         investigation_id=investigation,
         report_event_ids=list(report_ids),
+        application_event_id=application,
         decided_by=DecidedBy.OFFICIAL,
         **BY,
+    )
+
+
+def applied(event_id: str, received: str) -> ApplicationReceived:
+    """An application (ansökan) from a guardian."""
+    return ApplicationReceived(
+        event_id=event_id, occurred_on=day(received), applicant=Applicant.GUARDIAN, **BY
+    )
+
+
+def pre_assessment_extended(
+    event_id: str,
+    on: str,
+    report_id: str,
+    until: str,
+    *,
+    reason: PreAssessmentReason = PreAssessmentReason.POLICE_INTERVIEW_PENDING,
+) -> PreAssessmentExtended:
+    """A decision to extend the initial assessment of one report to `until`."""
+    return PreAssessmentExtended(
+        event_id=event_id,
+        occurred_on=day(on),
+        report_event_id=report_id,
+        until_on=day(until),
+        reason_code=reason,
+        reasons="Polisförhör med barnet är inte hållet.",
+        **BY,
+    )
+
+
+def informed(event_id: str, on: str, *, investigation: str = "inv-1") -> GuardiansInformed:
+    """Those concerned told that the investigation started."""
+    return GuardiansInformed(
+        event_id=event_id, occurred_on=day(on), investigation_id=investigation, **BY
+    )
+
+
+def deferred(event_id: str, on: str, *, investigation: str = "inv-1") -> InformationDeferred:
+    """Telling those concerned deferred for special reasons (särskilda skäl)."""
+    return InformationDeferred(
+        event_id=event_id,
+        occurred_on=day(on),
+        investigation_id=investigation,
+        reasons="Polisutredningen är i ett känsligt skede.",
+        **BY,
+    )
+
+
+def risk_assessed(
+    event_id: str, on: str, *, investigation: str = "inv-1"
+) -> RiskAssessmentDocumented:
+    """A risk assessment of further violence documented in the investigation."""
+    return RiskAssessmentDocumented(
+        event_id=event_id, occurred_on=day(on), investigation_id=investigation, **BY
     )
 
 

@@ -175,10 +175,16 @@ def restriction_lifted(
 
 
 def end_of_care_requested(
-    event_id: str, on: str, *, by: Requester = Requester.GUARDIAN
+    event_id: str,
+    on: str,
+    *,
+    by: Requester = Requester.GUARDIAN,
+    placement: str | None = None,
 ) -> EndOfCareRequested:
-    """A guardian or the child asks for the care to end."""
-    return EndOfCareRequested(event_id=event_id, occurred_on=day(on), requested_by=by, **BY)
+    """A guardian or the child asks for the care to end, naming the placement if given."""
+    return EndOfCareRequested(
+        event_id=event_id, occurred_on=day(on), requested_by=by, placement_id=placement, **BY
+    )
 
 
 def moving_ban_considered(event_id: str, on: str) -> MovingBanConsidered:

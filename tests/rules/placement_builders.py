@@ -2,8 +2,8 @@
 
 Care decisions, placements, homes, plans, reviews and follow-up (R07–R15). `judged` and
 `only` evaluate the placement rules on their own (`caselog.rules.placements`,
-`caselog.rules.plans`), through the same `evaluate` the log uses, so other rule modules
-cannot disturb them.
+`caselog.rules.contracts`, `caselog.rules.plans`), through the same `evaluate` the log
+uses, so other rule modules cannot disturb them.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from caselog.events import (
     HomeInvestigationCompleted,
     HomeType,
     ImplementationPlanEstablished,
+    OtherMunicipalityConsulted,
     PlacementBasis,
     PlacementEnded,
     PlacementStarted,
@@ -36,14 +37,14 @@ from caselog.events import (
     VisitMade,
     VisitPlace,
 )
-from caselog.rules import placements, plans
+from caselog.rules import contracts, placements, plans
 from caselog.rules.evaluate import evaluate
 from caselog.rules.model import Obligation
 from caselog.rules.settings import DEFAULT_SETTINGS, Settings
 from caselog.testing import History
 from tests.rules.builders import BY, day
 
-RULES = (*placements.RULES, *plans.RULES)
+RULES = (*placements.RULES, *contracts.RULES, *plans.RULES)
 JOURHEM = HomeType.EMERGENCY_HOME
 
 
@@ -88,8 +89,12 @@ def moved_in(
     basis: PlacementBasis = PlacementBasis.SOL,
     placement: str = "pl-1",
     decision: str | None = None,
+    municipality: str | None = None,
 ) -> PlacementStarted:
-    """A placement starting on `on`, under the care decision `decision` if given."""
+    """A placement starting on `on`, under the care decision `decision` if given.
+
+    `municipality` is the kommunkod of the municipality the home lies in (R09).
+    """
     return PlacementStarted(
         event_id=event_id,
         occurred_on=day(on),
@@ -98,6 +103,7 @@ def moved_in(
         home_type=home_type,
         legal_basis=basis,
         care_decision_id=decision,
+        home_municipality_code=municipality,
         **BY,
     )
 
@@ -184,6 +190,11 @@ def jourhem_stay_extended(
 def contract_signed(event_id: str, on: str, *, home: str = "H") -> FosterContractSigned:
     """A contract (avtal) with the family home."""
     return FosterContractSigned(event_id=event_id, occurred_on=day(on), home_id=home, **BY)
+
+
+def consulted(event_id: str, on: str, *, home: str = "H") -> OtherMunicipalityConsulted:
+    """The municipality where the home lies informed and consulted (samråd)."""
+    return OtherMunicipalityConsulted(event_id=event_id, occurred_on=day(on), home_id=home, **BY)
 
 
 def care_plan(event_id: str, on: str) -> CarePlanEstablished:

@@ -125,10 +125,17 @@ class TestR16aReportToTheCommittee:
         found = only(self.history(DecidedBy.CHAIR), "R16a", "2024-03-20", settings=settings)
         assert (found.due_on, found.status) == (day("2024-03-06"), Status.OVERDUE)
 
-    def test_a_report_marks_a_meeting_not_otherwise_recorded(self) -> None:
-        """Reported on 8 March, before the recorded nämnd meeting of 12 March: met that day."""
-        found = only(self.history(DecidedBy.CHAIR, reported="2024-03-08"), "R16a", "2024-05-01")
-        assert (found.due_on, found.status) == (day("2024-03-08"), Status.MET)
+    def test_a_report_is_not_a_meeting(self) -> None:
+        """Reported on 8 March: due at the nämnd's meeting of 12 March, not on 8 March; met."""
+        history = self.history(DecidedBy.CHAIR, reported="2024-03-08")
+        found = only(history, "R16a", "2024-05-01")
+        assert (found.due_on, found.status, found.satisfied_by_event_id) == (
+            day("2024-03-12"),
+            Status.MET,
+            "rc1",
+        )
+        before = only(history, "R16a", "2024-03-10")
+        assert (before.due_on, before.status, before.satisfied_on) == (None, Status.PENDING, None)
 
     def test_an_official_cannot_decide_custody(self) -> None:
         """An official's custody decision is judged like a chair's and flagged."""

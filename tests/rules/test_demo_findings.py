@@ -8,8 +8,10 @@ from functools import cache
 import pytest
 
 from caselog.demo import DemoConfig, DemoSummary, Pattern, generate
+from caselog.events import Event, Recorded
 from caselog.rules.evaluate import evaluate
-from caselog.rules.model import Flag, Obligation, Status
+from caselog.rules.model import FINDINGS, Flag, Obligation, Status
+from caselog.rules.registry import RULES_BY_ID
 from caselog.testing import History
 
 FAR = datetime(2100, 1, 1, tzinfo=UTC)
@@ -17,17 +19,32 @@ CONFIG = DemoConfig(children=800)
 
 
 @cache
-def judged() -> tuple[DemoSummary, dict[str, str], tuple[Obligation, ...]]:
-    """The demo recorded, its summary, event id → subject id, and its obligations at the end."""
+def demo() -> tuple[DemoSummary, tuple[Recorded[Event], ...]]:
+    """The demo recorded through the testing history, with its summary."""
     summary = DemoSummary()
     history = History()
     for batch in generate(CONFIG, summary=summary):
         history.record(*batch.events, at=batch.registered_at)
-    subjects = {r.event.event_id: r.stream.partition(":")[2] for r in history.records}
-    return summary, subjects, tuple(evaluate(history.records, on=CONFIG.end, known_at=FAR))
+    return summary, tuple(history.records)
+
+
+def recorded() -> tuple[Recorded[Event], ...]:
+    """The demo's records."""
+    return demo()[1]
+
+
+@cache
+def judged() -> tuple[DemoSummary, dict[str, str], tuple[Obligation, ...]]:
+    """The demo recorded, its summary, event id → subject id, and its obligations at the end."""
+    summary, records = demo()
+    subjects = {r.event.event_id: r.stream.partition(":")[2] for r in records}
+    return summary, subjects, tuple(evaluate(records, on=CONFIG.end, known_at=FAR))
 
 
 FINDING = {Status.MET_LATE, Status.OVERDUE, Status.BREACHED}
+MAX_CLOSED_RUN = 5
+"""The longest run of closed days (Lag 1930:173) an arisen purge waits through: Christmas
+Eve on a Wednesday to the Sunday after."""
 
 EXPECTED: dict[Pattern, tuple[set[str], set[Status], Flag | None]] = {
     Pattern.VIOLENCE_NOT_INVESTIGATED: ({"R03"}, {Status.BREACHED}, None),
@@ -46,6 +63,7 @@ EXPECTED: dict[Pattern, tuple[set[str], set[Status], Flag | None]] = {
     Pattern.LATE_PROTECTION_ASSESSMENT: ({"R01"}, {Status.MET_LATE, Status.OVERDUE}, None),
     Pattern.LATE_COURT_SUBMISSION: ({"R16b"}, {Status.BREACHED, Status.OVERDUE}, None),
     Pattern.EMERGENCY_HOME_OVERSTAY: ({"R08"}, {Status.MET_LATE, Status.OVERDUE}, None),
+    Pattern.RECORDS_NOT_PURGED: ({"R23"}, {Status.OVERDUE}, None),
 }
 
 
@@ -89,3 +107,30 @@ def test_investigation_findings_cite_the_act_of_their_day() -> None:
         old = o.trigger_on <= date(2025, 6, 30)
         if o.law_decisive.startswith("SoL (2025:400)") and old:
             assert o.citation.endswith("(motsv. SoL (2001:453) 11 kap. 2 §)"), o
+
+
+def test_r23_findings_are_the_forgotten_purges_only() -> None:
+    """Gallring in the demo follows R23: its only R23 findings are the injected pattern.
+
+    At the demo's end every R23 row is met or not applicable except the files the
+    demo forgot (`records_not_purged`), which are overdue; on other dates a duty that
+    arose on a closed day may also wait, pending, for the next working day's purge.
+    """
+    summary, subjects, obligations = judged()
+    forgotten = {subjects[event_id] for event_id in summary.patterns[Pattern.RECORDS_NOT_PURGED]}
+    r23 = [o for o in obligations if o.rule_id == "R23"]
+    assert forgotten
+    assert {o.case_id for o in r23 if o.status in FINDINGS} == forgotten
+    assert {o.status for o in r23 if o.case_id in forgotten and o.part == "general"} == {
+        Status.OVERDUE
+    }
+    assert {o.status for o in r23 if o.case_id not in forgotten} == {
+        Status.MET,
+        Status.NOT_APPLICABLE,
+    }
+    history = recorded()
+    for on in (date(2018, 6, 30), date(2021, 12, 24), date(2024, 1, 1)):
+        for o in evaluate(history, on=on, known_at=FAR, rules=RULES_BY_ID["R23"]):
+            if o.status in FINDINGS and o.case_id not in forgotten:
+                assert o.status is Status.PENDING, o
+                assert (on - o.trigger_on).days <= MAX_CLOSED_RUN, o

@@ -59,7 +59,11 @@ class TestR17ContactRestriction:
             (3, day("2024-11-05"), Status.OVERDUE),
         ]
         assert (periods[1].days_late, periods[2].days_overdue) == (7, 5)
-        assert periods[2].trigger_event_id == "v2"
+        assert [(o.trigger_event_id, o.trigger_on, o.satisfied_by_event_id) for o in periods] == [
+            ("u1", day("2024-01-31"), "v1"),
+            ("u1", day("2024-04-29"), "v2"),
+            ("u1", day("2024-08-05"), None),
+        ]
 
     def test_pending_before_the_due_date(self) -> None:
         """As of 1 November the third period is still pending."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from caselog.events import DecidedBy, Event, HomeType, PlacementBasis
-from caselog.rules import placements
+from caselog.rules import contracts, placements
 from caselog.rules.model import Flag, Obligation, Severity, Status
 from caselog.rules.registry import ALL_RULES
 from caselog.testing import History
@@ -30,8 +30,11 @@ from tests.rules.placement_builders import (
 
 
 def test_placement_rules_are_registered() -> None:
-    """R07–R09 are evaluated by the log (R10 and R15 once `plans` is in the registry)."""
-    assert set(placements.RULES) <= set(ALL_RULES)
+    """R07–R09 are evaluated by the log, in catalogue order, R09's parts after R08's."""
+    assert set(placements.RULES) | set(contracts.RULES) <= set(ALL_RULES)
+    position = {rule: i for i, rule in enumerate(ALL_RULES)}
+    ours = [position[rule] for rule in (*placements.RULES, *contracts.RULES)]
+    assert ours == sorted(ours)
 
 
 def tc11() -> History:
@@ -131,7 +134,7 @@ class TestFamilyHomeApprovedBeforeMoveIn:
         history = case(
             home_investigated("h1", "2018-04-01"),
             care_decided("d1", "2018-05-02", by=DecidedBy.OFFICIAL, home="H"),
-            moved_in("p1", "2018-05-02"),
+            moved_in("p1", "2018-05-02", decision="cd-1"),
             care_decided("d2", "2018-05-16", decision="cd-2", home="H", by=DecidedBy.SUBCOMMITTEE),
         )
         found = only(history, "R07", "2018-06-01")
@@ -334,8 +337,8 @@ class TestEmergencyHomeTwoMonths:
         )
 
 
-def test_moving_between_jourhems_does_not_restart_the_two_months() -> None:
-    """A move between jourhems keeps the child in emergency care: two months until it ends."""
+def test_a_move_to_another_jourhem_ends_the_stay() -> None:
+    """Two months run per jourhem (§4.28 "R08 stays"): leaving J on 03-01 meets J's duty."""
     history = case(
         home_investigated("h1", "2024-11-01", home="J", home_type=JOURHEM),
         home_investigated("h2", "2024-11-01", home="K", home_type=JOURHEM),
@@ -347,6 +350,6 @@ def test_moving_between_jourhems_does_not_restart_the_two_months() -> None:
         moved_out("e2", "2025-04-10", placement="pl-k"),
     )
     found = judged(history, "R08", "2025-06-01", part="two_months")
-    assert [(o.status, o.days_late, o.satisfied_by_event_id) for o in found] == [
-        (Status.MET_LATE, 10, "e2")
+    assert [(o.trigger_event_id, o.status, o.satisfied_by_event_id) for o in found] == [
+        ("c1", Status.MET, "e1")
     ]

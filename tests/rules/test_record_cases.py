@@ -9,6 +9,8 @@ from caselog.events import (
     CommitteeMeetingHeld,
     DeviationReported,
     FosterHomeListSentToIVO,
+    HomeInvestigationCompleted,
+    HomeType,
     InterventionDecided,
     InterventionKind,
     InterventionStarted,
@@ -106,7 +108,10 @@ class TestTC16LateRegisteredReport:
             71,
             None,
         )
-        assert (Flag.LATE_REGISTRATION in found.flags, found.severity) == (True, Severity.HIGH)
+        assert (found.flags[:2], found.severity) == (
+            (Flag.LATE_REGISTRATION, Flag.MANUAL_REVIEW),
+            Severity.HIGH,
+        )
 
     def test_met_late_by_almost_fourteen_years(self) -> None:
         """Registered 2019-10-02: 5,070 days after the fact, 5,063 days after the due date."""
@@ -149,12 +154,18 @@ class TestRegistration:
         )
 
     def test_flag_starts_above_thirty_days(self) -> None:
-        """Thirty days late is not flagged; thirty-one days is, with high severity."""
+        """Thirty days late is not flagged; thirty-one days is, with high severity.
+
+        (A report of concern that late is also sent to manual review: the box, §4.28.)
+        """
         at_30 = History().record(report("r1", "2024-03-01"), at=day("2024-03-31"))
         at_31 = History().record(report("r1", "2024-03-01"), at=day("2024-04-01"))
         assert only(at_30, "R21", "2024-05-01").severity is Severity.LOW
         found = only(at_31, "R21", "2024-05-01")
-        assert (found.flags, found.severity) == ((Flag.LATE_REGISTRATION,), Severity.HIGH)
+        assert (found.flags, found.severity) == (
+            (Flag.LATE_REGISTRATION, Flag.MANUAL_REVIEW),
+            Severity.HIGH,
+        )
 
     def test_registration_counts_on_its_swedish_date(self) -> None:
         """Recorded 23:30 UTC on the due date is 00:30 the next day in Sweden: 1 day late."""
@@ -181,9 +192,17 @@ class TestRegistration:
         assert (found.status, found.days_overdue) == (Status.OVERDUE, 3)
 
     def test_every_stream_is_judged(self) -> None:
-        """Child, matter and committee facts each get their R21 obligation."""
+        """Child, home, matter and committee facts each get their R21 obligation."""
         history = History().record(
             report("r1", "2024-03-04"),
+            HomeInvestigationCompleted(
+                event_id="h1",
+                occurred_on=day("2024-03-04"),
+                actor="sw-1",
+                home_id="home-1",
+                home_type=HomeType.FAMILY_HOME,
+                by_municipality="Exempelby kommun",
+            ),
             DeviationReported(
                 event_id="d1", occurred_on=day("2024-03-04"), actor="sw-1", matter_id="m1"
             ),
@@ -192,6 +211,7 @@ class TestRegistration:
         found = history.obligations(on=day("2024-04-01"), rule="R21")
         assert sorted((o.case_id, o.trigger_event_id) for o in found) == [
             (CHILD, "r1"),
+            ("home-1", "h1"),
             ("m1", "d1"),
             (COMMITTEE, "cm1"),
         ]
@@ -215,13 +235,13 @@ class TestAnnualListToIVO:
         """2023 sent 20 January: met; 2024 sent 5 February: met late by 5 days."""
         first, second = lists(self.history, "2024-03-01")
         assert (first.period, first.trigger_on, first.due_on, first.status) == (
-            1,
+            2023,
             day("2023-01-01"),
             day("2023-01-31"),
             Status.MET,
         )
         assert (second.period, second.due_on, second.status, second.days_late) == (
-            2,
+            2024,
             day("2024-01-31"),
             Status.MET_LATE,
             5,
@@ -242,7 +262,7 @@ class TestAnnualListToIVO:
         """As of 2025-01-15 the 2025 list is pending."""
         third = lists(self.history, "2025-01-15")[2]
         assert (third.period, third.due_on, third.status) == (
-            3,
+            2025,
             day("2025-01-31"),
             Status.PENDING,
         )

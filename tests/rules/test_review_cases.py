@@ -51,7 +51,8 @@ class TestTC10SixMonthlyReviewAtMonthEnd:
             Status.MET_LATE,
             4,
         )
-        assert second.trigger_event_id == "r1"
+        assert (second.trigger_event_id, second.trigger_on) == ("p1", day("2020-02-27"))
+        assert second.satisfied_by_event_id == "r2"
 
     def test_third_period_due_28_february_2021(self) -> None:
         """The late review restarts the clock: next due 2021-02-28, pending."""
@@ -106,6 +107,7 @@ class TestTC20LvuExaminationOnASaturday:
             day("2019-03-17"),
             Status.PENDING,
         )
+        assert (second.trigger_event_id, second.trigger_on) == ("p1", day("2018-09-17"))
 
 
 def tc13() -> History:
@@ -146,6 +148,13 @@ class TestTC13CustodyTransferRuleChange:
             Status.MET_LATE,
             16,
         )
+        assert (second.trigger_event_id, second.trigger_on) == ("p1", day("2022-08-25"))
+        assert second.satisfied_by_event_id == "c2"
+
+    def test_two_year_rule_pending_on_1_july_2022(self) -> None:
+        """On the day the two-year rule took effect, before any consideration: due 1 September."""
+        found = only(tc13(), "R13", "2022-07-01")
+        assert (found.due_on, found.status) == (day("2022-09-01"), Status.PENDING)
 
 
 class TestTC14TwoYearMarkPassedAtTheChange:
@@ -177,46 +186,12 @@ class TestTC14TwoYearMarkPassedAtTheChange:
             (),
         )
 
-
-class TestReviewPeriodsWhenCareEnds:
-    """R11: a window that closes unmet is breached and final; one not yet due lapses."""
-
-    history = History().record(placed("p1", "2019-01-10"), moved_out("x1", "2019-08-01"))
-
-    def test_overdue_while_care_runs(self) -> None:
-        """Before care ended the missing review is overdue (due 2019-07-10)."""
-        found = only(self.history, "R11", "2019-07-20")
-        assert (found.status, found.days_overdue) == (Status.OVERDUE, 10)
-
-    def test_breached_with_days_frozen_at_the_end(self) -> None:
-        """After care ended on 1 August: breached, window closed, 22 days overdue, final."""
-        found = only(self.history, "R11", "2020-01-01")
-        assert (found.status, found.days_overdue, found.flags) == (
-            Status.BREACHED,
-            22,
-            (Flag.WINDOW_CLOSED,),
-        )
-        assert found.is_final
-
-    def test_care_ending_before_the_due_date_is_not_applicable(self) -> None:
-        """Care that ended before six months had passed never owed a review."""
-        short = History().record(placed("p1", "2019-01-10"), moved_out("x1", "2019-05-01"))
-        assert only(short, "R11", "2020-01-01").status is Status.NOT_APPLICABLE
-
-    def test_late_valid_review_keeps_the_invalid_delegation_flag(self) -> None:
-        """An official's review then a sub-committee's after the due date: met late, flagged."""
-        history = History().record(
-            placed("p1", "2019-01-10"),
-            reviewed("r1", "2019-07-01", by=DecidedBy.OFFICIAL),
-            reviewed("r2", "2019-07-15"),
-        )
-        first = periods_of(history, "R11", "2019-08-01")[0]
-        assert (first.status, first.days_late, first.satisfied_by_event_id) == (
-            Status.MET_LATE,
-            5,
-            "r2",
-        )
-        assert first.flags == (Flag.INVALID_DELEGATION,)
+    def test_leap_day_start_overdue_from_1_march_2026(self) -> None:
+        """(b) Strict: the Saturday due date stands; on Sunday 1 March it is one day overdue."""
+        found = only(History().record(placed("p1", "2024-02-29")), "R13", "2026-03-01")
+        assert found.due_on is not None
+        assert (found.due_on.isoweekday(), found.effective_due_on) == (6, day("2026-02-28"))
+        assert (found.status, found.days_overdue) == (Status.OVERDUE, 1)
 
 
 class TestCareEpisodes:
@@ -381,12 +356,17 @@ class TestCustodyTransferStays:
         assert Flag.TRANSITION_INTERPRETATION in second.flags
 
     def test_a_consideration_before_the_change_keeps_its_verdict(self) -> None:
-        """Met under the three-year rule before 2022-07-01: the same verdict ever after."""
+        """Met before 2022-07-01: met ever after, though the due date follows the law on `on`."""
         history = History().record(placed("p1", "2020-03-15"), considered("c1", "2022-05-01"))
         before = periods_of(history, "R13", "2022-06-01")[0]
         after = periods_of(history, "R13", "2022-09-01")[0]
         assert (before.due_on, before.status) == (day("2023-03-15"), Status.MET)
-        assert after == before
+        assert (after.due_on, after.status) == (day("2022-07-01"), Status.MET)
+        assert Flag.TRANSITION_INTERPRETATION in after.flags
+        assert (after.satisfied_by_event_id, after.days_late) == (
+            before.satisfied_by_event_id,
+            before.days_late,
+        )
 
     def test_nothing_is_owed_before_the_rule_existed(self) -> None:
         """Before 2003-07-01 (✘) no custody-transfer duty is shown."""

@@ -3,9 +3,10 @@
 Errors are never edited (DESIGN.md D4): a wrong birth date, reporter or visit date is
 corrected by an `EventCorrected` carrying the full corrected payload (rättelse), and a
 double registration is retracted by an `EventRetracted` (makulering), days or weeks
-after the original was registered. Five years after the last entry, the file of a child
-who was never placed and is not in the research sample is purged (gallring, SoL
-2001:453 12 kap. / SoL 2025:400 16 kap.), finished by the end of the following year.
+after the original was registered. Five years after the last entry a personakt is
+purged (gallring, SoL 2001:453 12 kap. / SoL 2025:400 16 kap.), by the policy R23
+judges: the research sample is kept, an investigated child's file is kept until thirty
+under SFS 2025:1501, and a few files are forgotten (`Pattern.RECORDS_NOT_PURGED`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 from caselog.dates import add_months, add_years, swedish_date
+from caselog.demo.ledger import stream_of
 from caselog.demo.summary import Pattern
 from caselog.events import (
     CaseFileOpened,
@@ -29,7 +31,11 @@ from caselog.events import (
 )
 
 if TYPE_CHECKING:
+    from random import Random
+
     from caselog.demo.casefile import CaseFile
+    from caselog.demo.ledger import Ledger
+    from caselog.demo.municipality import Municipality
     from caselog.events import Event, FactEvent
 
 _MANDATORY_SWAPS: Final = {
@@ -44,10 +50,15 @@ _MANDATORY_SWAPS: Final = {
     ReporterCategory.OTHER: ReporterCategory.PRIVATE_PERSON,
 }
 """A plausible slip of the pen for each reporter category."""
-_RESEARCH_DAYS: Final = (5, 15, 25)
-"""SoF (2001:937) 7 kap. 2 §: people born on these days are kept for research."""
-_PURGED: Final = 0.8
-_PURGE_MONTH: Final = 11
+_RESEARCH_DAYS: Final = frozenset({5, 15, 25})
+"""SoF (2001:937) 7 kap. 2 §: people born on these days are kept for research (R23's
+default `research_birth_days`; the demo municipality is not a sample municipality)."""
+_RETENTION_YEARS: Final = 5
+"""SoL (2001:453) 12 kap. 1 § / SoL (2025:400) 16 kap. 1 §: five years after the last entry."""
+_INVESTIGATED_UNTIL_AGE: Final = 30
+"""SoL (2025:400) 16 kap. 2 a § (SFS 2025:1501): an investigated child's file kept to 30."""
+_SFS_2025_1501: Final = date(2026, 1, 1)
+"""R23's default `sfs_2025_1501_in_force_on`."""
 _ARCHIVIST: Final = "arkiv-1"
 _RETRACTION_REASONS: Final = (
     "Dubbelregistrering: samma anmälan registrerades två gånger.",
@@ -139,36 +150,62 @@ def _retract(case: CaseFile, events: list[Event]) -> None:
 
 
 def purge(case: CaseFile) -> None:
-    """Purge (gallra) the file five years after its last entry, when the law allows.
+    """Purge (gallra) a child's personakt when R23 says the duty arises."""
+    purge_file(case.town, case.ledger, case.rng, case.child_id)
 
-    Only files of children never investigated or placed and not born on the 5th, 15th
-    or 25th are purged here; placement records are never purged and investigation
-    records are kept longer under SFS 2025:1501. A fifth of the due purges are never
-    done, which R23 reports as overdue.
+
+def purge_file(town: Municipality, ledger: Ledger, rng: Random, child_id: str) -> None:
+    """Purge the general records on the first working day the duty to purge has arisen.
+
+    The policy is R23's (RULES.md §4.28, `caselog.rules.retention`, which the demo may not
+    import): the duty arises five years after the last entry — the Swedish date of the
+    latest registration in the case file, its opening not counted — and for a child with
+    an investigation whose purge would fall due from 2026 on, not before the child turns
+    thirty (SFS 2025:1501). Files of the research sample (born on the 5th, 15th or 25th)
+    are kept. The archive purges nightly, as crypto-shredding allows, so R23 finds no
+    purge pending for long; a share `overdue_purge_rate` of the files due by the demo's
+    end are forgotten and found overdue (`Pattern.RECORDS_NOT_PURGED`). Placement
+    records are never purged.
     """
-    events = case.ledger.events()
-    if case.born_on.day in _RESEARCH_DAYS or any(
-        isinstance(e, (InvestigationOpened, PlacementStarted)) for e in events
-    ):
+    stream = f"child:{child_id}"
+    events = [e for e in ledger.events() if stream_of(e) == stream]
+    removed = {e.target_event_id for e in events if isinstance(e, EventRetracted)}
+    born_on: date | None = None
+    opened: CaseFileOpened | None = None
+    stamps: list[datetime] = []
+    investigated = False
+    for event in events:
+        if event.event_id in removed or ledger.registered_at(event) > town.cutoff:
+            continue
+        if isinstance(event, EventCorrected):
+            if isinstance(event.replacement, CaseFileOpened):
+                born_on = event.replacement.born_on
+        elif isinstance(event, CaseFileOpened):
+            opened = event
+            born_on = born_on or event.born_on
+        else:
+            stamps.append(ledger.registered_at(event))
+            investigated = investigated or isinstance(event, InvestigationOpened)
+    if opened is None or born_on is None or not stamps or born_on.day in _RESEARCH_DAYS:
         return
-    last = max(e.occurred_on for e in events)
-    duty = add_years(last, 5)
-    run = date(duty.year, _PURGE_MONTH, case.rng.randint(1, 28))
-    if run < duty:
-        run = date(duty.year + 1, _PURGE_MONTH, case.rng.randint(1, 28))
-    if run > case.config.end or not case.chance(_PURGED):
+    last = swedish_date(max(stamps))
+    arises = add_years(last, _RETENTION_YEARS)
+    if investigated and date(arises.year + 1, 12, 31) >= _SFS_2025_1501:
+        arises = max(arises, add_years(born_on, _INVESTIGATED_UNTIL_AGE))
+    end = town.config.end
+    if date(arises.year + 1, 12, 31) < end and rng.random() < town.config.overdue_purge_rate:
+        ledger.flag(Pattern.RECORDS_NOT_PURGED, opened)
         return
-    run = case.town.clock.next_open(run)
-    last_registered = max(swedish_date(case.ledger.registered_at(e)) for e in events)
-    if run > case.config.end or run <= last_registered:
+    run = town.clock.next_open(arises)
+    if run > end:
         return
-    case.ledger.add(
+    ledger.add(
         RecordsPurged(
-            event_id=case.ledger.next_id(),
+            event_id=ledger.next_id(),
             occurred_on=run,
             actor=_ARCHIVIST,
-            child_id=case.child_id,
+            child_id=child_id,
             retention_class=RetentionClass.GENERAL,
         ),
-        at=case.town.clock.at_office(run, case.rng),
+        at=town.clock.at_office(run, rng),
     )

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 from caselog.dates import add_years
-from caselog.demo.amendments import amend, purge
+from caselog.demo.amendments import amend, purge, purge_file
 from caselog.demo.archive import write_boxed_child
 from caselog.demo.assessment import (
     assess,
@@ -99,6 +99,7 @@ def write_child(
     child_id = f"child-{index:06d}"
     if boxed:
         write_boxed_child(town, ledger, rng, child_id, start)
+        purge_file(town, ledger, rng, child_id)
         return ledger.finish()
     born_on = start - timedelta(days=rng.randrange(_AGE_SPAN_DAYS))
     case = CaseFile(

@@ -4,8 +4,9 @@ The rates are the share of eligible cases that show one of the patterns IVO foun
 its supervision of Swedish child-welfare services (RULES.md §3–4): violence reports
 closed without an investigation, investigations past four months, placements never
 considered by the committee, uninvestigated family homes, papers registered years late,
-late assessments, late LVU submissions and overlong jourhem stays. Setting a rate to 0
-removes the pattern; the defaults give at least a handful of each at the default size.
+late assessments, late LVU submissions, overlong jourhem stays and files never purged
+(gallring). Setting a rate to 0 removes the pattern; the defaults give at least a
+handful of each at the default size.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ class DemoConfig(BaseModel):
     """(8) Immediate custodies submitted to the court (underställning) after a week."""
     emergency_overstay_rate: Rate = 0.25
     """(9) Jourhem stays kept beyond two months after the investigation ended."""
+    overdue_purge_rate: Rate = 0.01
+    """(10) Personakter due for gallring by the demo's end that were never purged."""
 
     @model_validator(mode="after")
     def _period_is_ordered(self) -> Self:

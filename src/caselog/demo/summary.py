@@ -50,6 +50,10 @@ class Pattern(StrEnum):
     EMERGENCY_HOME_OVERSTAY = "emergency_home_overstay"
     """(9) R08: an emergency-home `PlacementStarted` that lasted beyond two months after
     the investigation ended, with no `EmergencyHomeStayExtended`."""
+    RECORDS_NOT_PURGED = "records_not_purged"
+    """(10) R23: the `CaseFileOpened` of a personakt whose gallring fell due (five years
+    after its last entry, finished by the end of the next year) before the demo's end
+    and that was never purged."""
 
 
 def _no_patterns() -> dict[str, list[str]]:

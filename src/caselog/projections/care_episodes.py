@@ -14,14 +14,19 @@ boundaries:
   since the court's decision continues the same compulsory care (LVU 10 §); it then
   takes the kind of that care.
 
-A placement of another kind that starts while the episode is still running ends the
-episode on that day, even if the earlier placement's end was never recorded: care can
-only run under one basis at a time.
+A placement of another kind that starts (after the episode's running placements
+started) while the episode is still running ends the episode on the day *before* it
+starts (RULES.md §4.28 "Change of basis without an end"), even if the earlier placement's
+end was never recorded or was recorded for a later day: care runs under one basis at a
+time, and the new basis governs from its first day. The windows that close with care
+(§4.27: R11/R12 periods, R13, R14 gaps) close on that day. A placement of another kind
+that starts on the day the earlier one ended leaves both as recorded; one starting on the
+same day as a still running placement ends nothing (which basis came first is unknown).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Final
 
@@ -96,6 +101,28 @@ def _continues(episode: CareEpisode, kind: EpisodeKind, started_on: date) -> boo
     }
 
 
+def _ended_by_change(members: Iterable[Placement], starts: date) -> date | None:
+    """The day before `starts`, if care of another kind starting then ends the episode.
+
+    That is when a placement of the episode still runs on `starts` (no end recorded, or one
+    after it) and every such placement started earlier (RULES.md §4.28); otherwise None.
+
+    >>> from caselog.events import HomeType
+    >>> from caselog.projections.case_parts import Placement
+    >>> running = Placement(placement_id="p1", event_id="p1", home_id="h",
+    ...                     home_type=HomeType.FAMILY_HOME, legal_basis="sol",
+    ...                     started_on=date(2020, 1, 1))
+    >>> _ended_by_change([running], date(2020, 3, 1))
+    datetime.date(2020, 2, 29)
+    >>> _ended_by_change([running], date(2020, 1, 1)) is None
+    True
+    """
+    running = [p for p in members if p.ended_on is None or p.ended_on > starts]
+    if running and all(p.started_on < starts for p in running):
+        return starts - timedelta(days=1)
+    return None
+
+
 def care_episodes_of(placements: Iterable[Placement]) -> tuple[CareEpisode, ...]:
     """Group placements into care episodes, in order of their start (D9).
 
@@ -116,6 +143,7 @@ def care_episodes_of(placements: Iterable[Placement]) -> tuple[CareEpisode, ...]
     [('lvu_2', ('p1', 'p2'))]
     """
     episodes: list[_EpisodeDraft] = []
+    members: list[Placement] = []  # the placements of the last episode
     for placement in sorted(placements, key=lambda p: p.started_on):
         kind = EPISODE_KIND[placement.legal_basis]
         last = episodes[-1] if episodes else None
@@ -124,13 +152,15 @@ def care_episodes_of(placements: Iterable[Placement]) -> tuple[CareEpisode, ...]
             if placement.legal_basis not in last.bases:
                 last.bases = (*last.bases, placement.legal_basis)
             last.placement_ids = (*last.placement_ids, placement.placement_id)
+            members.append(placement)
             if last.ended_on is not None:
                 last.ended_on = (
                     None if placement.ended_on is None else max(last.ended_on, placement.ended_on)
                 )
             continue
-        if last is not None and (last.ended_on is None or last.ended_on > placement.started_on):
-            last.ended_on = placement.started_on  # a change of kind ends the episode
+        if last is not None and (end := _ended_by_change(members, placement.started_on)):
+            last.ended_on = end
+        members = [placement]
         episodes.append(
             _EpisodeDraft(
                 kind=kind,

@@ -7,7 +7,7 @@ never disagree with what the code evaluates.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from caselog.reference.events import attribute_docs
 from caselog.rules.registry import ALL_RULES
@@ -32,6 +32,22 @@ verified (RULES.md): it is cited without the paragraph and the obligation is fla
 """
 
 
+NOTES: Final[dict[str, str]] = {
+    "lex_sarah_investigation_concluded": (
+        '**R19e needs no row of its own.** RULES.md §6.1 lists R19e, "every rapport has a '
+        'conclusion (ställningstagande) — no open-ended rapports". A rapport never concluded '
+        "is `overdue` under R19c from the day after its due date until a `LexSarahConcluded` "
+        "is recorded (then `met_late`): that row is R19e's finding."
+    ),
+    "case_file_purged_in_time": (
+        "The research sample's rows (`not_applicable`) cite SoF (2001:937) 7 kap. 2 § until "
+        "2025-06-30 and its successor ordinance (✘) from 2025-07-01."
+    ),
+}
+"""Notes a rule's docstring summary cannot carry, by rule function: duties of the
+catalogue judged by another rule, citations of a rule's exceptions."""
+
+
 def rules_markdown() -> str:
     """The rule reference page."""
     parameter_docs = attribute_docs(Settings)
@@ -51,11 +67,13 @@ def _scope_note(rule: Rule) -> str:
 def _section(rule: Rule, parameter_docs: dict[str, str]) -> str:
     duty = rule.duty
     doc = (rule.evaluate.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+    note = NOTES.get(rule.name)
     lines = [
         f"## {rule.rule_id} · `{rule.name}`{_scope_note(rule)}",
         "",
         doc,
         "",
+        *([note, ""] if note else []),
         f"- **English:** {duty.explain_en.format(due='<due date>')}",
         f"- **Svenska:** {duty.explain_sv.format(due='<sista dag>')}",
         f"- **Scope:** {rule.scope.value} · **severity:** {duty.severity.value}",
@@ -91,4 +109,6 @@ def _period(version: LawVersion) -> str:
 def _value(value: object) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, frozenset | set):
+        return ", ".join(str(v) for v in sorted(value))
     return str(getattr(value, "value", value))

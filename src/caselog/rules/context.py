@@ -31,6 +31,8 @@ class Scope(StrEnum):
 
     CHILD = "child"
     """Once per child's case file (personakt)."""
+    HOME = "home"
+    """Once per family home or other home (its investigations; R21 judges every stream)."""
     MATTER = "matter"
     """Once per deviation or lex Sarah matter."""
     COMMITTEE = "committee"
@@ -42,6 +44,7 @@ class RuleContext:
     """The as-of view a rule judges: one stream's facts, the referred streams, `on`."""
 
     case_id: str
+    """The stream's subject id: the child's, home's, matter's or committee's (§4.28)."""
     on: date
     known_at: datetime
     settings: Settings
@@ -53,6 +56,9 @@ class RuleContext:
     """home_id → the facts of that home's stream, as of the same view."""
     committee: tuple[Viewed, ...] = ()
     """The facts of every committee stream (meetings, lists to IVO)."""
+    retracted: tuple[Viewed, ...] = ()
+    """The stream's facts that a retraction removed from the view, up to `on`, in fold
+    order: no rule judges what they say, but R21 judges that they were registered."""
 
     def of_type(self, kind: type[E]) -> Iterator[tuple[Viewed, E]]:
         """The facts of one event class, with their view wrappers, in fold order."""

@@ -1,22 +1,25 @@
 """Evaluating the rules over the log, exactly per the reference semantics (DESIGN.md D4).
 
 Keep what was recorded by `known_at`, apply corrections and retractions, keep the facts up
-to `on`, fold each stream, evaluate every rule on its stream's view. Pure: the caller
-passes the stored events; no I/O, no clock.
+to `on`, fold each stream, evaluate every rule on its stream's view. Beside the view a
+rule is also told which facts a retraction removed (`retracted_facts`): R21 judges their
+registration, which happened all the same (RULES.md §4.28). Pure: the caller passes the
+stored events; no I/O, no clock.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
-from caselog.projections import Viewed, corrected_facts, fold_case_state, known
+from caselog.events import EventCorrected, EventRetracted
+from caselog.projections import Viewed, corrected_facts, fold_case_state, known, retracted_ids
 from caselog.rules.context import RuleContext, Scope
 from caselog.rules.registry import ALL_RULES
 from caselog.rules.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
     from datetime import date, datetime
 
     from caselog.events import Event, Recorded
@@ -24,22 +27,66 @@ if TYPE_CHECKING:
     from caselog.rules.model import Obligation
 
 
+def _known_by_stream(
+    history: Iterable[Recorded[Event]], known_at: datetime
+) -> dict[str, list[Recorded[Event]]]:
+    """D4 step 1, per stream, in log order."""
+    records: dict[str, list[Recorded[Event]]] = defaultdict(list)
+    for record in known(history, known_at):
+        records[record.stream].append(record)
+    return records
+
+
+def _in_fold_order(facts: Iterable[Viewed], on: date) -> tuple[Viewed, ...]:
+    """D4 steps 4–5: the facts up to `on`, by (`occurred_on`, log position)."""
+    return tuple(
+        sorted(
+            (f for f in facts if f.event.occurred_on <= on),
+            key=lambda f: (f.event.occurred_on, f.position),
+        )
+    )
+
+
 def views_by_stream(
     history: Iterable[Recorded[Event]], *, on: date, known_at: datetime
 ) -> dict[str, tuple[Viewed, ...]]:
     """Each stream's as-of view: corrected facts up to `on`, in fold order (D4 steps 1–5)."""
-    records: dict[str, list[Recorded[Event]]] = defaultdict(list)
-    for record in known(history, known_at):
-        records[record.stream].append(record)
     return {
-        stream: tuple(
-            sorted(
-                (f for f in corrected_facts(stream_records) if f.event.occurred_on <= on),
-                key=lambda f: (f.event.occurred_on, f.position),
-            )
-        )
-        for stream, stream_records in records.items()
+        stream: _in_fold_order(corrected_facts(stream_records), on)
+        for stream, stream_records in _known_by_stream(history, known_at).items()
     }
+
+
+def retracted_facts(records: Sequence[Recorded[Event]], *, on: date) -> tuple[Viewed, ...]:
+    """The facts of one stream that a standing retraction removed (makulerade), up to `on`.
+
+    They are out of the view (D4 step 2), but their registration happened: a makulerad
+    post stays in the diarium, and R21 judges it (RULES.md §4.28: "the corrected or
+    retracted event's row stands"). Each is shown as corrected before it was retracted,
+    with its own position and `recorded_at`; a retracted correction or retraction is no
+    fact and is not listed.
+    """
+    if not any(isinstance(r.event, EventRetracted) for r in records):
+        return ()
+    removed = retracted_ids(records)
+    gone = {
+        r.event.event_id
+        for r in records
+        if r.event.event_id in removed and not isinstance(r.event, EventCorrected | EventRetracted)
+    }
+    if not gone:
+        return ()
+    # Without the retractions that removed them the facts come back, corrected as before.
+    restored = [
+        r
+        for r in records
+        if not (
+            isinstance(r.event, EventRetracted)
+            and r.event.event_id not in removed
+            and r.event.target_event_id in gone
+        )
+    ]
+    return _in_fold_order((f for f in corrected_facts(restored) if f.event.event_id in gone), on)
 
 
 def evaluate(
@@ -52,14 +99,25 @@ def evaluate(
     rules: Iterable[Rule] = ALL_RULES,
 ) -> list[Obligation]:
     """Every obligation of every stream (or of one case) on `on`, as known at `known_at`."""
+    records = _known_by_stream(history, known_at)
+    views = {
+        stream: _in_fold_order(corrected_facts(stream_records), on)
+        for stream, stream_records in records.items()
+    }
+    retracted = {
+        stream: facts
+        for stream, stream_records in records.items()
+        if (facts := retracted_facts(stream_records, on=on))
+    }
     return list(
         iter_obligations(
-            views_by_stream(history, on=on, known_at=known_at),
+            views,
             on=on,
             known_at=known_at,
             settings=settings,
             case_id=case_id,
             rules=tuple(rules),
+            retracted=retracted,
         )
     )
 
@@ -72,8 +130,15 @@ def iter_obligations(
     settings: Settings,
     case_id: str | None,
     rules: tuple[Rule, ...],
+    retracted: Mapping[str, tuple[Viewed, ...]] | None = None,
 ) -> Iterator[Obligation]:
-    """Run each rule on the streams of its scope."""
+    """Run each rule on the streams of its scope.
+
+    Every stream kind has a scope — child, home, matter, committee — and its rows carry
+    the stream's subject id as `case_id` (RULES.md §4.28). `case_id` selects one child's
+    case file only: a home, matter or committee that happens to share the id is not it.
+    `retracted` holds each stream's retracted facts (`retracted_facts`), for R21.
+    """
     homes = {
         stream.partition(":")[2]: facts
         for stream, facts in views.items()
@@ -92,11 +157,9 @@ def iter_obligations(
     )
     for stream, facts in sorted(views.items()):
         kind, _, subject = stream.partition(":")
-        if case_id is not None and subject != case_id:
+        scope = _SCOPES.get(kind)
+        if case_id is not None and (scope is not Scope.CHILD or subject != case_id):
             continue
-        scope = {"child": Scope.CHILD, "matter": Scope.MATTER, "committee": Scope.COMMITTEE}.get(
-            kind
-        )
         chosen = [rule for rule in rules if rule.scope is scope]
         if not chosen:
             continue
@@ -114,6 +177,11 @@ def iter_obligations(
             state=state,
             homes=homes,
             committee=committee,
+            retracted=(retracted or {}).get(stream, ()),
         )
         for rule in chosen:
             yield from rule.evaluate(context)
+
+
+_SCOPES: Final = {scope.value: scope for scope in Scope}
+"""Stream kind (`child`, `home`, `matter`, `committee`) → the scope of its rules."""

@@ -1,25 +1,29 @@
-"""Following the care closely: visits and private talks with the child (R14).
+"""Following the care closely: social worker, visits and private talks with the child (R14).
 
 SoL (2001:453) 6 kap. 7 b § until 2025-06-30; SoL (2025:400) 22 kap. 11 § from 2025-07-01;
 LVU (1990:52) 13 a § for LVU care. The law asks for "regelbundna personliga besök" and
 "enskilda samtal" but sets no frequency: the routine parameters `visits_max_gap_days` and
 `visits_min_per_year` do (RULES.md §4.26, ✘). The gaps are recurring periods, judged by
-`caselog.rules.reviews.periods`.
+`caselog.rules.recurring.periods`. SoL (2001:453) 6 kap. 7 c § / SoL (2025:400) 22 kap.
+12 § give the child a designated social worker (särskilt utsedd socialsekreterare).
+
+Each part (`gap`, `year`, `social_worker`) runs per care episode and keys every row on the
+episode's first placement (RULES.md §4.28).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Final
 
-from caselog.dates import add_days, add_years
-from caselog.events import VisitPlace
+from caselog.dates import add_days, add_years, days_between, swedish_date
+from caselog.events import SocialWorkerAssigned, VisitPlace
 from caselog.projections import EpisodeKind
 from caselog.rules.context import Rule
-from caselog.rules.judging import Duty, Judgement
+from caselog.rules.judging import Duty, Judgement, judge_window
 from caselog.rules.law import LVU, sol, version
 from caselog.rules.model import Flag, Law, Obligation, Severity, Status
-from caselog.rules.reviews import Act, Window, obligation_of, periodic, periods
+from caselog.rules.recurring import PERIODIC, Act, Window, obligation_of, periodic, periods
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -40,6 +44,16 @@ R14_GAP = periodic("R14", _SOL_LAW, _GAP_EN, _GAP_SV, Severity.MEDIUM, _GAP_PARA
 """R14 `gap` for SoL care."""
 R14_GAP_LVU = periodic("R14", _LVU_LAW, _GAP_EN, _GAP_SV, Severity.MEDIUM, _GAP_PARAMETERS)
 """R14 `gap` for LVU care (immediate custody included)."""
+R14_SOCIAL_WORKER = Duty(
+    "R14",
+    Law(sol("6 kap. 7 c §", "22 kap. 12 §")),
+    Severity.MEDIUM,
+    "Child given a designated social worker by the start of care, {due}",
+    "Barnet har en särskilt utsedd socialsekreterare när vården börjar, {due}",
+    parameters=("sunday_rule",),
+    statuses=PERIODIC,
+)
+"""R14 `social_worker` for every care episode (the law names no separate LVU paragraph ✘)."""
 
 
 def _year_duty(law: tuple[LawVersion, ...]) -> Duty:
@@ -91,8 +105,10 @@ def care_visited_without_long_gaps(ctx: RuleContext) -> Iterator[Obligation]:
 
     Per care episode, one obligation per interval: due `visits_max_gap_days` after the
     episode started or after the last contact (besök i hemmet, enskilt samtal); the next
-    contact meets it, on time or late. An interval still open when care ended is
-    `breached` (`window_closed`) if it was already past due.
+    contact meets it, on time or late. Every interval is keyed on the episode's first
+    placement; from the second on, `trigger_on` is the last contact's day (§4.28). An
+    interval still open when care ended is `breached` (`window_closed`, days frozen at the
+    end) if it was already past due.
     """
     if ctx.state is None:
         return
@@ -103,7 +119,7 @@ def care_visited_without_long_gaps(ctx: RuleContext) -> Iterator[Obligation]:
         for period in periods(
             window,
             found,
-            due=lambda _number, started_on, _as_of: (add_days(started_on, gap), ()),
+            due=lambda _number, started_on, _act_on: (add_days(started_on, gap), ()),
             on=ctx.on,
             sunday=sunday,
         ):
@@ -111,47 +127,67 @@ def care_visited_without_long_gaps(ctx: RuleContext) -> Iterator[Obligation]:
 
 
 def _year(
-    reached: Act | None, ends: date, ended_on: date | None, on: date
+    reached: Act | None, last_day: date, ended_on: date | None, on: date, known_on: date
 ) -> tuple[Judgement, tuple[Flag, ...]]:
-    """One care year: met when the count was reached, else not applicable, pending or breached."""
+    """One care year: met when the count was reached, else not applicable, pending or breached.
+
+    A year short of the count is `breached` (`window_closed`) without `days_overdue`: the
+    count was owed within the year, not by a day after it (RULES.md §4.28). Time alone
+    closes this window, so the breach is final only once the records reach past the
+    year's last day (`known_on`); asked about a later `on` from records that stop inside
+    the year, it is `overdue`, as any deadline the records have not yet seen met.
+    """
     if reached is not None:
-        return Judgement(Status.MET, ends, decisive_on=reached.on), ()
-    if ended_on is not None and ended_on < ends:
-        return Judgement(Status.NOT_APPLICABLE, ends, decisive_on=ended_on), ()
-    if on <= ends:
-        return Judgement(Status.PENDING, ends, decisive_on=on), ()
-    judgement = Judgement(Status.BREACHED, ends, decisive_on=ends + timedelta(days=1))
+        return Judgement(Status.MET, last_day, decisive_on=reached.on), ()
+    if ended_on is not None and ended_on < last_day:
+        return Judgement(Status.NOT_APPLICABLE, last_day, decisive_on=ended_on), ()
+    if on <= last_day:
+        return Judgement(Status.PENDING, last_day, decisive_on=on), ()
+    if known_on <= last_day:
+        return Judgement(
+            Status.OVERDUE,
+            last_day,
+            days_overdue=days_between(last_day, on),
+            decisive_on=add_days(last_day, 1),
+        ), ()
+    judgement = Judgement(Status.BREACHED, last_day, decisive_on=add_days(last_day, 1))
     return judgement, (Flag.WINDOW_CLOSED,)
 
 
 def care_visited_every_year(ctx: RuleContext) -> Iterator[Obligation]:
     """R14 `year`: at least `visits_min_per_year` visits or private talks per care year.
 
-    Care year k of an episode runs to `add_years(start, k)` (Lag 1930:173 1 §), the first
-    from the episode's start day, the others from the day after the previous anniversary.
-    A year that ends short is `breached` (`window_closed`, final); a year cut short by the
-    end of the episode without the count reached is `not_applicable`.
+    Care year k of an episode is the half-open interval from `add_years(start, k − 1)` up
+    to `add_years(start, k)` (Lag 1930:173 1 §; RULES.md §4.28 "R14 years"): years never
+    overlap, a contact on an anniversary counts for the year that begins that day, and a
+    year is due on its last day, the day before the next anniversary; `trigger_on` is the
+    day it began. A year that ends short is `breached` (`window_closed`, final); a year cut
+    short by the end of the episode without the count reached is `not_applicable`. Years
+    are counted up to `on`, and no further than the records reach (the Swedish date of
+    `known_at`): a year the records have not begun has no row yet, so a later-recorded end
+    of care can never take a row back.
     """
     if ctx.state is None:
         return
     needed = ctx.settings.visits_min_per_year
     for episode, window, found in _windows(ctx.state):
         duty = R14_YEAR if episode.kind is EpisodeKind.SOL else R14_YEAR_LVU
-        last_day = min(ctx.on, window.ended_on or ctx.on)
+        known_on = swedish_date(ctx.known_at)
+        until = min(ctx.on, window.ended_on or ctx.on, known_on)
         year, begins = 1, window.started_on
-        while begins <= last_day:
-            anniversary = add_years(window.started_on, year - 1)
-            ends = add_years(window.started_on, year)
-            inside = [a for a in found if begins <= a.on <= ends]
+        while begins <= until:
+            next_year = add_years(window.started_on, year)
+            last_day = add_days(next_year, -1)
+            inside = [a for a in found if begins <= a.on < next_year]
             reached = inside[needed - 1] if 0 < needed <= len(inside) else None
             if needed == 0:
                 reached = Act(window.event_id, begins)
-            judgement, flags = _year(reached, ends, window.ended_on, ctx.on)
+            judgement, flags = _year(reached, last_day, window.ended_on, ctx.on, known_on)
             yield duty.obligation(
                 case_id=ctx.case_id,
                 trigger_event_id=window.event_id,
-                trigger_on=anniversary,
-                due_on=ends,
+                trigger_on=begins,
+                due_on=last_day,
                 judgement=judgement,
                 satisfied_by=reached.event_id if reached and needed else None,
                 satisfied_on=reached.on if reached else None,
@@ -159,11 +195,50 @@ def care_visited_every_year(ctx: RuleContext) -> Iterator[Obligation]:
                 period=year,
                 flags=flags,
             )
-            year, begins = year + 1, ends + timedelta(days=1)
+            year, begins = year + 1, next_year
+
+
+def social_worker_assigned_at_start_of_care(ctx: RuleContext) -> Iterator[Obligation]:
+    """R14 `social_worker`: the child has a designated social worker when care begins.
+
+    SoL (2001:453) 6 kap. 7 c §; SoL (2025:400) 22 kap. 12 § (särskilt utsedd
+    socialsekreterare). One row per care episode, triggered by its first placement and due
+    on its first day (RULES.md §4.28): a `SocialWorkerAssigned` for the child on or before
+    that day meets it; one during the episode is `met_late`; while care runs without one
+    it is `overdue`, and if the episode ends with none the window closed: `breached`,
+    `window_closed`, its `days_overdue` frozen at the day care ended.
+    """
+    if ctx.state is None:
+        return
+    assigned = sorted((e.occurred_on, e.event_id) for _, e in ctx.of_type(SocialWorkerAssigned))
+    opening = {p.placement_id: p.event_id for p in ctx.state.placements}
+    sunday = ctx.settings.sunday_rule_for("R14")
+    for episode in ctx.state.care_episodes:
+        start = episode.started_on
+        before = [a for a in assigned if a[0] <= start]
+        during = [a for a in assigned if start < a[0] and episode.covers(a[0])]
+        act = before[-1] if before else next(iter(during), None)
+        judgement, flags = judge_window(
+            start, act[0] if act else None, ctx.on, sunday, episode.ended_on
+        )
+        trigger = opening[episode.placement_ids[0]]
+        viewed = next((v for v in ctx.facts if v.event.event_id == trigger), None)
+        yield R14_SOCIAL_WORKER.obligation(
+            case_id=ctx.case_id,
+            trigger_event_id=trigger,
+            trigger_on=start,
+            due_on=start,
+            judgement=judgement,
+            satisfied_by=act[1] if act else None,
+            satisfied_on=act[0] if act else None,
+            part="social_worker",
+            flags=(*flags, *(ctx.registration_flags(viewed) if viewed else ())),
+        )
 
 
 RULES: Final[tuple[Rule, ...]] = (
     Rule(care_visited_without_long_gaps, R14_GAP),
     Rule(care_visited_every_year, R14_YEAR),
+    Rule(social_worker_assigned_at_start_of_care, R14_SOCIAL_WORKER),
 )
 """The rules of this module, in catalogue order."""

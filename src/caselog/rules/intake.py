@@ -1,7 +1,7 @@
-"""Intake duties: protection assessment, initial assessment, violence, opening (R01–R04).
+"""Intake duties: protection assessment, initial assessment, opening, informing (R01, R02, R04).
 
 SoL (2001:453) 11 kap. 1, 1 a, 2 §§ until 2025-06-30; SoL (2025:400) 14 kap. 2 §,
-20 kap. 1, 2, 4 §§ from 2025-07-01; SOSFS 2014:4 / HSLF-FS 2022:39 for violence.
+20 kap. 1, 2, 4 §§ from 2025-07-01. Violence reports (R03, R03b) are in `violence`.
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ from caselog.events import (
     ApplicationReceived,
     GuardiansInformed,
     InformationDeferred,
+    InvestigationConcluded,
     InvestigationNotOpened,
     InvestigationOpened,
     PreAssessmentExtended,
     PreAssessmentReason,
     ProtectionAssessmentDocumented,
     ReportReceived,
-    ViolenceExposure,
 )
 from caselog.rules.judging import DEADLINE_STATUSES, Duty, Judgement, judge, not_applicable
-from caselog.rules.law import sol, version
+from caselog.rules.law import sol
 from caselog.rules.model import Flag, Law, Obligation, Severity, Status
 
 if TYPE_CHECKING:
@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 
 FOURTEEN_DAY_RULE: date = date(2013, 1, 1)
 """Lag (2012:776): the 14-day initial assessment and the immediate protection assessment."""
-VIOLENCE_RULE: date = date(2014, 10, 1)
-"""SOSFS 2014:4 in force: violence against or witnessed by a child must be investigated."""
 
 R01 = Duty(
     "R01",
@@ -54,28 +52,6 @@ R02 = Duty(
     "Beslut om att inleda eller inte inleda utredning inom 14 dagar, senast {due}",
     parameters=("sunday_rule", "accept_other_pre_assessment_reasons"),
     statuses=(*DEADLINE_STATUSES, Status.NOT_APPLICABLE),
-)
-_VIOLENCE_LAW = Law(
-    (
-        version("SOSFS 2014:4", "7 kap.", VIOLENCE_RULE, date(2022, 10, 31), verified=False),
-        version("HSLF-FS 2022:39", "", date(2022, 11, 1), verified=False),
-    )
-)
-R03 = Duty(
-    "R03",
-    _VIOLENCE_LAW,
-    Severity.CRITICAL,
-    "A child exposed to violence by a close relative: investigation opened by {due}",
-    "Barn som utsatts för eller bevittnat våld av närstående: utredning inledd senast {due}",
-    parameters=("sunday_rule",),
-    statuses=tuple(Status),
-)
-R03B = Duty(
-    "R03b",
-    _VIOLENCE_LAW,
-    Severity.HIGH,
-    "Risk of further violence assessed in the investigation by {due}",
-    "Risken för ytterligare våld bedömd i utredningen senast {due}",
 )
 R04 = Duty(
     "R04",
@@ -104,11 +80,11 @@ def immediate_protection_assessment_documented(ctx: RuleContext) -> Iterator[Obl
     """
     for viewed, report in ctx.of_type(ReportReceived):
         received = report.occurred_on
-        due = add_days(received, ctx.settings.protection_assessment_days)
         flags = ctx.registration_flags(viewed)
         if received < FOURTEEN_DAY_RULE:
-            yield not_applicable(R01, case_id=ctx.case_id, event=report, due_on=due, flags=flags)
+            yield not_applicable(R01, case_id=ctx.case_id, event=report, due_on=None, flags=flags)
             continue
+        due = add_days(received, ctx.settings.protection_assessment_days)
         done = ctx.find(ProtectionAssessmentDocumented, report_event_id=report.event_id)
         yield R01.obligation(
             case_id=ctx.case_id,
@@ -136,18 +112,29 @@ class InitialAssessment:
     opened: bool
 
 
-def initial_assessment(ctx: RuleContext, report: ReportReceived) -> InitialAssessment:
+def initial_assessment(
+    ctx: RuleContext, report: ReportReceived, *, acted_on: date | None = None
+) -> InitialAssessment:
     """R02's due date and decision for one report; R03 shares the same deadline.
 
     Extensions for exceptional reasons (synnerliga skäl) decided on or before the due date
     move it to the later `until_on`; `other` reasons count only when the settings accept
-    them (else `manual_review`); one decided after the due date does not cure it.
+    them (else `manual_review`); one decided after the due date does not cure it. One
+    decided after the act that met the duty — the decision, or `acted_on` when the caller
+    knows an earlier act — is ignored altogether: it moves no due date and adds no flag
+    (RULES.md §4.28 "Extensions after the act").
     """
+    opened = ctx.find(InvestigationOpened, report_event_ids=report.event_id)
+    refused = ctx.find(InvestigationNotOpened, report_event_ids=report.event_id)
+    first = min((d for d in (opened, refused) if d), key=lambda d: d[1], default=None)
+    acted_on = min((d for d in (acted_on, first[1] if first else None) if d), default=None)
     sunday = ctx.settings.sunday_rule_for("R02")
     due = add_days(report.occurred_on, 14)
     flags: list[Flag] = []
     for _, extension in ctx.of_type(PreAssessmentExtended):
-        if extension.report_event_id != report.event_id:
+        if extension.report_event_id != report.event_id or (
+            acted_on is not None and extension.occurred_on > acted_on
+        ):
             continue
         if extension.occurred_on > effective_due(due, sunday):
             flags.append(Flag.EXTENSION_AFTER_EXPIRY)
@@ -159,9 +146,6 @@ def initial_assessment(ctx: RuleContext, report: ReportReceived) -> InitialAsses
         else:
             due = max(due, extension.until_on)
             flags.append(Flag.EXTENDED)
-    opened = ctx.find(InvestigationOpened, report_event_ids=report.event_id)
-    refused = ctx.find(InvestigationNotOpened, report_event_ids=report.event_id)
-    first = min((d for d in (opened, refused) if d), key=lambda d: d[1], default=None)
     return InitialAssessment(
         due,
         tuple(dict.fromkeys(flags)),
@@ -171,20 +155,41 @@ def initial_assessment(ctx: RuleContext, report: ReportReceived) -> InitialAsses
     )
 
 
+def running_investigation(ctx: RuleContext, report: ReportReceived) -> InvestigationOpened | None:
+    """The opening of an investigation about the child already under way when `report` came in.
+
+    Under way means opened on or before the day of receipt, on something other than this
+    report, and not concluded by that day: an investigation concluded on the very day the
+    report came in is no longer open for it, so the report gets its own initial assessment
+    (RULES.md §4.28 "Same-day conclusion"). The first such opening in fold order counts.
+    """
+    received = report.occurred_on
+    seen: set[str] = set()
+    for _, opened in ctx.of_type(InvestigationOpened):
+        if opened.investigation_id in seen:
+            continue
+        seen.add(opened.investigation_id)
+        if opened.occurred_on > received or report.event_id in opened.report_event_ids:
+            continue
+        concluded = ctx.find(InvestigationConcluded, investigation_id=opened.investigation_id)
+        if concluded is None or concluded[1] > received:
+            return opened
+    return None
+
+
 def initial_assessment_decided_within_14_days(ctx: RuleContext) -> Iterator[Obligation]:
     """R02: decide within 14 days of receipt whether to open an investigation.
 
-    Not applicable before 2013-01-01, or when an investigation about the child is already
-    open on the day the report came in (SoL (2025:400) 20 kap. 2 § 2 men.).
+    Förhandsbedömning, SoL (2001:453) 11 kap. 1 a § 2 st. / SoL (2025:400) 20 kap. 2 §. Not
+    applicable before 2013-01-01, or when an investigation about the child is already open
+    on the day the report came in (20 kap. 2 § 2 men.); such rows have no due date.
     """
     for viewed, report in ctx.of_type(ReportReceived):
-        assessment = initial_assessment(ctx, report)
         flags = ctx.registration_flags(viewed)
-        if report.occurred_on < FOURTEEN_DAY_RULE or _investigation_open(ctx, report):
-            yield not_applicable(
-                R02, case_id=ctx.case_id, event=report, due_on=assessment.due_on, flags=flags
-            )
+        if report.occurred_on < FOURTEEN_DAY_RULE or running_investigation(ctx, report):
+            yield not_applicable(R02, case_id=ctx.case_id, event=report, due_on=None, flags=flags)
             continue
+        assessment = initial_assessment(ctx, report)
         yield R02.obligation(
             case_id=ctx.case_id,
             trigger_event_id=report.event_id,
@@ -200,81 +205,6 @@ def initial_assessment_decided_within_14_days(ctx: RuleContext) -> Iterator[Obli
             satisfied_on=assessment.decided_on,
             flags=(*assessment.flags, *flags),
         )
-
-
-def violence_report_investigated(ctx: RuleContext) -> Iterator[Obligation]:
-    """R03: a child subjected to or witnessing violence by a close relative is investigated.
-
-    Breached (final) when a decision not to investigate is recorded; otherwise judged
-    against R02's due date, an investigation already open counting as met.
-    """
-    for viewed, report in ctx.of_type(ReportReceived):
-        if not is_violence(report):
-            continue
-        assessment = initial_assessment(ctx, report)
-        flags = ctx.registration_flags(viewed)
-        if report.occurred_on < VIOLENCE_RULE:
-            yield not_applicable(
-                R03, case_id=ctx.case_id, event=report, due_on=assessment.due_on, flags=flags
-            )
-            continue
-        already = _investigation_open(ctx, report)
-        refused = ctx.find(InvestigationNotOpened, report_event_ids=report.event_id)
-        if refused is not None and not already:
-            when = refused[1]
-            yield R03.obligation(
-                case_id=ctx.case_id,
-                trigger_event_id=report.event_id,
-                trigger_on=report.occurred_on,
-                due_on=assessment.due_on,
-                judgement=Judgement(
-                    Status.BREACHED,
-                    effective_due(assessment.due_on, ctx.settings.sunday_rule_for("R03")),
-                    decisive_on=when,
-                ),
-                flags=flags,
-            )
-            continue
-        opened = ctx.find(InvestigationOpened, report_event_ids=report.event_id)
-        satisfied_by, satisfied_on = (
-            (already, report.occurred_on) if already else (opened or (None, None))
-        )
-        yield R03.obligation(
-            case_id=ctx.case_id,
-            trigger_event_id=report.event_id,
-            trigger_on=report.occurred_on,
-            due_on=assessment.due_on,
-            judgement=judge(
-                assessment.due_on, satisfied_on, ctx.on, ctx.settings.sunday_rule_for("R03")
-            ),
-            satisfied_by=satisfied_by,
-            satisfied_on=satisfied_on,
-            flags=(*assessment.flags, *flags),
-        )
-
-
-def is_violence(report: ReportReceived) -> bool:
-    """A report of a child subjected to or witnessing violence by a close relative."""
-    return report.close_relative and report.violence_exposure in {
-        ViolenceExposure.SUBJECTED,
-        ViolenceExposure.WITNESSED,
-    }
-
-
-def _investigation_open(ctx: RuleContext, report: ReportReceived) -> str | None:
-    """The opening event of an investigation already open when the report came in."""
-    received = report.occurred_on
-    for investigation in ctx.state.investigations if ctx.state else ():
-        opened_on = investigation.opened_on
-        if (
-            opened_on is None
-            or opened_on > received
-            or report.event_id in investigation.report_event_ids
-        ):
-            continue
-        if investigation.concluded_on is None or investigation.concluded_on > received:
-            return investigation.opened_event_id
-    return None
 
 
 def investigation_opened_without_delay(ctx: RuleContext) -> Iterator[Obligation]:
@@ -319,28 +249,44 @@ def investigation_opened_without_delay(ctx: RuleContext) -> Iterator[Obligation]
 def guardians_informed_at_once(ctx: RuleContext) -> Iterator[Obligation]:
     """R04 `guardians_informed`: those concerned are told at once of a new investigation.
 
-    Waived by a documented deferral (särskilda skäl, e.g. a police investigation).
+    SoL (2001:453) 11 kap. 2 § 3 st. / SoL (2025:400) 20 kap. 4 §: "genast", unless special
+    reasons (särskilda skäl) speak against it. Applies to every investigation opened. The
+    first act from the day of the opening on decides (RULES.md §4.28): being informed is
+    judged against the due date; a deferral decided by the due date waives the duty, and
+    one decided after it is the late act (`met_late`). What follows the first act (a
+    deferral after the guardians were told) changes nothing.
     """
     sunday = ctx.settings.sunday_rule_for("R04")
     for viewed, opened in ctx.of_type(InvestigationOpened):
         due = add_days(opened.occurred_on, ctx.settings.guardians_informed_days)
-        informed = ctx.find(GuardiansInformed, investigation_id=opened.investigation_id)
-        deferred = ctx.find(InformationDeferred, investigation_id=opened.investigation_id)
-        judgement = judge(due, informed[1] if informed else None, ctx.on, sunday)
-        done = informed
-        if deferred is not None and judgement.status is not Status.MET:
-            judgement = Judgement(
-                Status.WAIVED, judgement.effective_due_on, decisive_on=deferred[1]
-            )
-            done = deferred
+        act = _first_information_act(ctx, opened)
+        acted_on = act.occurred_on if act else None
+        judgement = judge(due, acted_on, ctx.on, sunday)
+        if isinstance(act, InformationDeferred) and act.occurred_on <= effective_due(due, sunday):
+            judgement = Judgement(Status.WAIVED, judgement.effective_due_on, decisive_on=acted_on)
         yield R04_INFORMED.obligation(
             case_id=ctx.case_id,
             trigger_event_id=opened.event_id,
             trigger_on=opened.occurred_on,
             due_on=due,
             judgement=judgement,
-            satisfied_by=done[0] if done else None,
-            satisfied_on=done[1] if done else None,
+            satisfied_by=act.event_id if act else None,
+            satisfied_on=acted_on,
             part="guardians_informed",
             flags=ctx.registration_flags(viewed),
         )
+
+
+def _first_information_act(
+    ctx: RuleContext, opened: InvestigationOpened
+) -> GuardiansInformed | InformationDeferred | None:
+    """The first telling or deferral for the investigation, from the day it was opened."""
+    for viewed in ctx.facts:
+        act = viewed.event
+        if (
+            isinstance(act, GuardiansInformed | InformationDeferred)
+            and act.investigation_id == opened.investigation_id
+            and act.occurred_on >= opened.occurred_on
+        ):
+            return act
+    return None

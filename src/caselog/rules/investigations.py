@@ -1,8 +1,8 @@
-"""Investigation duties: four months, extensions, and the risk assessment (R05, R03b).
+"""Investigation duties: four months and their extensions (R05).
 
 SoL (2001:453) 11 kap. 2 § 2 st. until 2025-06-30; SoL (2025:400) 20 kap. 3 § from
-2025-07-01 ("inom fyra månader från det att den inleddes"); SOSFS 2014:4 / HSLF-FS 2022:39
-for the risk assessment.
+2025-07-01 ("inom fyra månader från det att den inleddes"). The risk assessment that a
+violence case adds to the investigation (R03b) is in `violence`.
 """
 
 from __future__ import annotations
@@ -12,14 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from caselog.dates import add_months, days_between, effective_due
-from caselog.events import (
-    InvestigationConcluded,
-    InvestigationExtended,
-    InvestigationOpened,
-    ReportReceived,
-    RiskAssessmentDocumented,
-)
-from caselog.rules.intake import R03B, VIOLENCE_RULE, is_violence
+from caselog.events import InvestigationConcluded, InvestigationExtended, InvestigationOpened
 from caselog.rules.judging import Duty, Judgement, judge
 from caselog.rules.law import sol
 from caselog.rules.model import Flag, Law, Obligation, Severity, Status
@@ -55,22 +48,39 @@ class InvestigationDeadline:
     in_time_due_on: date
     """The due date moved only by extensions decided in time: once a deadline has passed,
     a later decision cannot make what was due by it timely again (R03b)."""
+    concluded: tuple[str, date] | None
+    """(event_id, date) of the decision that ended the investigation, if in the view."""
 
 
 def investigation_deadline(
-    ctx: RuleContext, opened: InvestigationOpened, sunday: SundayRule
+    ctx: RuleContext,
+    opened: InvestigationOpened,
+    sunday: SundayRule,
+    *,
+    until: date | None = None,
 ) -> InvestigationDeadline:
     """The four-month due date of one investigation, moved by its extensions in fold order.
 
     An extension needs a new due date and documented reasons ("för viss tid", särskilda
     skäl); with `strict_extensions` one without either is disregarded (`invalid_extension`).
+    One decided after the investigation was concluded is ignored altogether — it moves no
+    due date and adds no flag (RULES.md §4.28 "Extensions after the act"): there was nothing
+    left to extend. `until` is the act of a duty that leans on this deadline (R03b's risk
+    assessment): what was decided after it — an extension, the conclusion — is ignored too,
+    so that a met duty keeps the due date it was met against.
     """
+    concluded = ctx.find(InvestigationConcluded, investigation_id=opened.investigation_id)
+    if concluded is not None and until is not None and concluded[1] > until:
+        concluded = None
+    cutoff = min((d for d in (until, concluded[1] if concluded else None) if d), default=None)
     due = add_months(opened.occurred_on, 4)
     in_time: date | None = None
     accrued = 0
     flags: list[Flag] = []
     for _, extension in ctx.of_type(InvestigationExtended):
-        if extension.investigation_id != opened.investigation_id:
+        if extension.investigation_id != opened.investigation_id or (
+            cutoff is not None and extension.occurred_on > cutoff
+        ):
             continue
         if extension.new_due_on is None or (
             ctx.settings.strict_extensions and not extension.reasons
@@ -85,19 +95,22 @@ def investigation_deadline(
         else:
             flags.append(Flag.EXTENDED)
         due = max(due, extension.new_due_on)
-    return InvestigationDeadline(due, accrued, tuple(dict.fromkeys(flags)), in_time or due)
+    return InvestigationDeadline(
+        due, accrued, tuple(dict.fromkeys(flags)), in_time or due, concluded
+    )
 
 
 def investigation_concluded_within_4_months(ctx: RuleContext) -> Iterator[Obligation]:
-    """R05: an investigation is concluded within four months of being opened.
+    """R05: an investigation (barnavårdsutredning) is concluded within four months.
 
     Met, met late, pending (extended) or overdue; an extension decided after expiry turns
-    the verdict into at best `met_late` with the days it came too late.
+    the verdict into at best `met_late` with the days it came too late, and one decided
+    after the conclusion changes nothing.
     """
     sunday = ctx.settings.sunday_rule_for("R05")
     for viewed, opened in ctx.of_type(InvestigationOpened):
         deadline = investigation_deadline(ctx, opened, sunday)
-        concluded = ctx.find(InvestigationConcluded, investigation_id=opened.investigation_id)
+        concluded = deadline.concluded
         judgement = _with_accrued(
             judge(deadline.due_on, concluded[1] if concluded else None, ctx.on, sunday),
             deadline.accrued_late,
@@ -123,35 +136,3 @@ def _with_accrued(judgement: Judgement, accrued: int) -> Judgement:
         days_late=accrued + (judgement.days_late or 0),
         decisive_on=judgement.decisive_on,
     )
-
-
-def violence_risk_assessed(ctx: RuleContext) -> Iterator[Obligation]:
-    """R03b: an investigation opened on a violence report assesses the risk of more violence.
-
-    Due by the investigation's conclusion or its R05 due date, whichever comes first
-    (RULES.md §4.27); any risk assessment documented for the investigation satisfies it.
-    """
-    sunday = ctx.settings.sunday_rule_for("R03b")
-    violence = {
-        report.event_id
-        for _, report in ctx.of_type(ReportReceived)
-        if is_violence(report) and report.occurred_on >= VIOLENCE_RULE
-    }
-    for viewed, opened in ctx.of_type(InvestigationOpened):
-        if not violence.intersection(opened.report_event_ids):
-            continue
-        due = investigation_deadline(ctx, opened, sunday).in_time_due_on
-        concluded = ctx.find(InvestigationConcluded, investigation_id=opened.investigation_id)
-        if concluded is not None:
-            due = min(due, concluded[1])
-        done = ctx.find(RiskAssessmentDocumented, investigation_id=opened.investigation_id)
-        yield R03B.obligation(
-            case_id=ctx.case_id,
-            trigger_event_id=opened.event_id,
-            trigger_on=opened.occurred_on,
-            due_on=due,
-            judgement=judge(due, done[1] if done else None, ctx.on, sunday),
-            satisfied_by=done[0] if done else None,
-            satisfied_on=done[1] if done else None,
-            flags=ctx.registration_flags(viewed),
-        )

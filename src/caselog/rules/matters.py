@@ -141,7 +141,11 @@ def _step(
 ) -> Obligation:
     """One lex Sarah step: due `days` after `trigger_on`, satisfied by `done` (id, date).
 
-    Not applicable when triggered before lex Sarah covered individ- och familjeomsorgen.
+    Not applicable, with empty due fields, when this row's own trigger day is before
+    2011-07-01, the day lex Sarah (SoL (2001:453) 14 kap. 3–7 §§, as amended by Lag
+    2010:429) reached individ- och familjeomsorgen (RULES.md §4.28): R19a compares the day
+    the impropriety was noticed, R19b–c the rapport's date, R19d the conclusion's date, so
+    one matter may have some rows judged and others not.
     """
     due = add_days(trigger_on, days)
     if trigger_on < LEX_SARAH_IFO:
@@ -158,7 +162,7 @@ def lex_sarah_reported_at_once(ctx: RuleContext) -> Iterator[Obligation]:
 
     SoL (2001:453) 14 kap. 3 § / SoL (2025:400) 27 kap. 2 §. Triggered on `observed_on`,
     due `lex_sarah_report_days` later, satisfied by the rapport itself on its `occurred_on`
-    ✘ ("genast" has no number). Not applicable before 2011-07-01.
+    ✘ ("genast" has no number). Not applicable when noticed before 2011-07-01 (`_step`).
     """
     for viewed, report in ctx.of_type(LexSarahReported):
         yield _step(
@@ -216,9 +220,10 @@ def lex_sarah_serious_reported_to_ivo(ctx: RuleContext) -> Iterator[Obligation]:
     SoL (2001:453) 14 kap. 7 § / SoL (2025:400) 27 kap. 6 §. "snarast" is read as
     `lex_sarah_ivo_days` (default 14) counted from the conclusion that found it serious ✘;
     an anmälan sent before the conclusion meets it. Not applicable to a conclusion that
-    it was not serious. RULES.md §3 ("high; critical if allvarligt") is read as: this
-    duty, which only serious matters have, is critical; R19a–c stay high, since raising
-    them when a later conclusion comes in would change verdicts already final (D7).
+    it was not serious, or to one concluded before 2011-07-01 (`_step`). RULES.md §3
+    ("high; critical if allvarligt") is read as: this duty, which only serious matters
+    have, is critical; R19a–c stay high, since raising them when a later conclusion comes
+    in would change verdicts already final (D7).
     """
     sent = ctx.find(LexSarahReportedToIVO)
     for viewed, concluded in ctx.of_type(LexSarahConcluded):

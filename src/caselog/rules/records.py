@@ -17,6 +17,7 @@ from caselog.events import (
     InterventionDecided,
     InterventionStarted,
     NonExecutionReported,
+    ReportReceived,
 )
 from caselog.rules.context import Rule, Scope
 from caselog.rules.judging import DEADLINE_STATUSES, Duty, judge, not_applicable
@@ -37,6 +38,7 @@ NON_EXECUTION_RULE: Final = date(2006, 7, 1)
 """SoL (2001:453) 16 kap. 6 f § in force: the quarterly report of non-executed decisions."""
 _QUARTER_MONTHS: Final = 3
 _LATE: Final = (Flag.LATE_REGISTRATION,)
+_BOX: Final = (Flag.LATE_REGISTRATION, Flag.MANUAL_REVIEW)
 
 R21 = Duty(
     "R21",
@@ -78,28 +80,42 @@ def event_registered_in_time(ctx: RuleContext) -> Iterator[Obligation]:
 
     OSL (2009:400) 5 kap. 1 §: an allmän handling is registered "utan dröjsmål" when it
     comes in or is drawn up; social-services documents are nearly all secret (OSL 26:1),
-    so the exemption for non-secret documents never applies ✘. Every fact of the stream
-    is due `registration_warn_days` after its `occurred_on` and is satisfied on the
-    Swedish date of its `recorded_at`. A fact registered more than
-    `registration_flag_days` late is flagged `late_registration` with high severity,
-    otherwise low. Viewed as of a day before its registration (with `known_at` after it)
-    it is pending, then overdue.
+    so the exemption for non-secret documents never applies ✘. Every fact of every
+    stream — child, home, matter, committee (RULES.md §4.28 "R21 everywhere") — is due
+    `registration_warn_days` after its `occurred_on` and is satisfied on the Swedish date
+    of its `recorded_at`. A fact registered more than `registration_flag_days` late is
+    flagged `late_registration` with high severity, otherwise low. Viewed as of a day
+    before its registration (with `known_at` after it) it is pending, then overdue.
 
-    Registered for the child, matter and committee scopes alike (RULES.md §4.27: "every
-    event, in every stream"); home streams are not evaluated by any scope, so home facts
-    are not judged. One obligation per fact: nothing is searched, so it stays linear.
+    Rows carry the stream's subject id (child, home, matter or committee id) as
+    `case_id`. A correction (rättelse) or retraction (makulering) is no document of its
+    own and has no row; the row of the fact it corrects or retracts stands — judged on
+    the corrected date and the original registration, and kept after a retraction,
+    because the registration happened (a makulerad post stays in the diarium).
+
+    A report of concern registered that late is the box of old papers (TC16): its row
+    also carries `manual_review`, because finding the papers may start new duties (a
+    fresh skyddsbedömning if the child is still under 18) that a person must judge.
+    One row per fact: nothing is searched, so it stays linear.
     """
     warn = ctx.settings.registration_warn_days
     limit = ctx.settings.registration_flag_days
     sunday = ctx.settings.sunday_rule_for("R21")
     on = ctx.on
-    for viewed in ctx.facts:
+    registered_facts = ctx.facts
+    if ctx.retracted:
+        registered_facts = tuple(
+            sorted((*ctx.facts, *ctx.retracted), key=lambda f: (f.event.occurred_on, f.position))
+        )
+    for viewed in registered_facts:
         event = viewed.event
         due = add_days(event.occurred_on, warn)
         registered = swedish_date(viewed.recorded_at)
         seen = registered <= on
         # The test of `RuleContext.registration_flags`, without a second time-zone lookup.
-        flags = _LATE if days_between(event.occurred_on, registered) > limit else ()
+        flags: tuple[Flag, ...] = ()
+        if days_between(event.occurred_on, registered) > limit:
+            flags = _BOX if isinstance(event, ReportReceived) else _LATE
         yield R21.obligation(
             case_id=ctx.case_id,
             trigger_event_id=event.event_id,
@@ -117,10 +133,12 @@ def foster_home_list_sent_to_ivo(ctx: RuleContext) -> Iterator[Obligation]:
     """R22: by 31 January each year a copy of the list of children in family homes goes to IVO.
 
     SoF (2001:937) 7 kap. 1 § ("senast den 31 januari varje år"; IVO ✔). Committee scope:
-    one obligation (period) per year from the year of the committee stream's first fact
-    through the year of `on`, triggered on 1 January (no trigger event), satisfied by the
-    first `FosterHomeListSentToIVO` for that `year`. Before IVO existed (2013-06-01) the
-    same event records the list sent to the supervisor of the day ✘.
+    one obligation per year from the year of the committee stream's first fact through
+    the year of `on`, triggered on 1 January (no trigger event), satisfied by the first
+    `FosterHomeListSentToIVO` for that `year`. Its `period` is the calendar year the list
+    covers (RULES.md §4.28), so a row keeps its key whichever year the stream begins in.
+    Before IVO existed (2013-06-01) the same event records the list sent to the
+    supervisor of the day ✘.
     """
     if not ctx.facts:
         return
@@ -129,7 +147,7 @@ def foster_home_list_sent_to_ivo(ctx: RuleContext) -> Iterator[Obligation]:
         sent.setdefault(listed.year, (listed.event_id, listed.occurred_on))
     sunday = ctx.settings.sunday_rule_for("R22")
     first = ctx.facts[0].event.occurred_on.year
-    for period, year in enumerate(range(first, ctx.on.year + 1), start=1):
+    for year in range(first, ctx.on.year + 1):
         due = date(year, 1, 31)
         done = sent.get(year)
         yield R22.obligation(
@@ -140,7 +158,7 @@ def foster_home_list_sent_to_ivo(ctx: RuleContext) -> Iterator[Obligation]:
             judgement=judge(due, done[1] if done else None, ctx.on, sunday),
             satisfied_by=done[0] if done else None,
             satisfied_on=done[1] if done else None,
-            period=period,
+            period=year,
         )
 
 
@@ -225,9 +243,13 @@ def non_execution_reported(ctx: RuleContext) -> Iterator[Obligation]:
 
 RULES: Final[tuple[Rule, ...]] = (
     Rule(event_registered_in_time, R21, Scope.CHILD),
+    Rule(event_registered_in_time, R21, Scope.HOME),
     Rule(event_registered_in_time, R21, Scope.MATTER),
     Rule(event_registered_in_time, R21, Scope.COMMITTEE),
     Rule(foster_home_list_sent_to_ivo, R22, Scope.COMMITTEE),
-    Rule(non_execution_reported, R24, Scope.CHILD),
 )
-"""The rules of this module, in catalogue order (R21 once per scope it runs in)."""
+"""R21 (once per scope it runs in) and R22, in catalogue order.
+
+R24 (`non_execution_reported`) is registered on its own, after R23 (gallring,
+`caselog.rules.retention`), to keep the catalogue's order.
+"""

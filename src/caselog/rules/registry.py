@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Final
 
 from caselog.rules import (
+    contracts,
+    custody,
     feedback,
     follow_up,
     intake,
@@ -17,29 +19,35 @@ from caselog.rules import (
     placements,
     plans,
     records,
+    retention,
     reviews,
+    violence,
 )
 from caselog.rules.context import Rule
 
 ALL_RULES: Final[tuple[Rule, ...]] = (
     Rule(intake.immediate_protection_assessment_documented, intake.R01),
     Rule(intake.initial_assessment_decided_within_14_days, intake.R02),
-    Rule(intake.violence_report_investigated, intake.R03),
-    Rule(investigations.violence_risk_assessed, intake.R03B),
+    Rule(violence.violence_report_investigated, violence.R03),
+    Rule(violence.violence_risk_assessed, violence.R03B),
     Rule(intake.investigation_opened_without_delay, intake.R04),
     Rule(intake.guardians_informed_at_once, intake.R04_INFORMED),
     Rule(investigations.investigation_concluded_within_4_months, investigations.R05),
     *feedback.RULES,
     *placements.RULES,
+    *contracts.RULES,
     Rule(plans.care_plan_established_at_placement, plans.R10_CARE_PLAN),
     Rule(plans.implementation_plan_established_in_time, plans.R10_IMPLEMENTATION_PLAN),
     Rule(plans.care_plan_revised_within_two_years, plans.R10_REVISION),
     *reviews.RULES,
     *follow_up.RULES,
     Rule(plans.region_notified_of_health_examination, plans.R15),
+    *custody.RULES,
     *lvu.RULES,
     *matters.RULES,
     *records.RULES,
+    *retention.RULES,
+    Rule(records.non_execution_reported, records.R24),
 )
 """Every rule caselog evaluates, in catalogue order."""
 

@@ -5,12 +5,11 @@ SoL (2001:453) 6 kap. 8, 8 b §§ until 2025-06-30; SoL (2025:400) 22 kap. 13–
 take these decisions (SoL (2001:453) 10 kap. 4 §; SoL (2025:400) 30 kap. 6–7 §§).
 
 Each duty recurs in periods (D9): a valid decision meets the period running and starts the
-next; `periods` does that once, for these rules and for R14 (`caselog.rules.follow_up`).
+next (`caselog.rules.recurring.periods`, shared with R14's `gap`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Final
@@ -19,16 +18,18 @@ from caselog.dates import add_months, add_years
 from caselog.events import DecidedBy, HomeType, PlacementBasis, ReviewKind
 from caselog.projections import EpisodeKind
 from caselog.rules.context import Rule
-from caselog.rules.judging import Duty, Judgement, judge, judge_window
 from caselog.rules.law import LVU, SOL01, SOL01_END, SOL25, SOL25_START, sol, version
-from caselog.rules.model import Flag, Law, LawVersion, Obligation, Severity, Status
+from caselog.rules.model import Flag
+from caselog.rules.recurring import Act, Window, obligation_of, periodic, periods
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from caselog.dates import SundayRule
     from caselog.projections import Placement
     from caselog.rules.context import RuleContext
+    from caselog.rules.judging import Duty
+    from caselog.rules.model import Obligation
+    from caselog.rules.recurring import Due, DueRule
 
 DECIDING_BODIES: Final = frozenset({DecidedBy.COMMITTEE, DecidedBy.SUBCOMMITTEE})
 """Who may decide a review or a custody-transfer consideration (SoL (2001:453) 10 kap. 4 §)."""
@@ -40,20 +41,6 @@ ANNUAL_RULE: Final = date(2021, 3, 1)
 """SFS 2020:1260: after the first consideration, the question is considered annually."""
 TWO_YEAR_RULE: Final = date(2022, 7, 1)
 """SFS 2022:665 / 2022:664: considered after two years in the same family home."""
-PERIODIC: Final = tuple(s for s in Status if s is not Status.WAIVED)
-"""The statuses of a recurring duty: `breached` when care ended with the period overdue."""
-
-
-def periodic(
-    rule_id: str,
-    law: tuple[LawVersion, ...],
-    explain_en: str,
-    explain_sv: str,
-    severity: Severity = Severity.HIGH,
-    parameters: tuple[str, ...] = ("sunday_rule",),
-) -> Duty:
-    """The duty of a recurring decision or visit, with the statuses of `PERIODIC`."""
-    return Duty(rule_id, Law(law), severity, explain_en, explain_sv, parameters, PERIODIC)
 
 
 R11 = periodic(
@@ -100,109 +87,8 @@ R13_LVU = periodic(
 """R13 for care under LVU (LVU 13 § 3 st., from 2025-01-01 13 c §)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Act:
-    """A dated act that can satisfy a recurring duty: a review, a consideration, a visit."""
-
-    event_id: str
-    on: date
-    valid: bool = True
-    """False when taken by someone the law does not allow (flagged `invalid_delegation`)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """Where a recurring duty runs: a care episode or a family-home stay, from its opening event."""
-
-    event_id: str
-    started_on: date
-    ended_on: date | None
-
-    def covers(self, day: date) -> bool:
-        """Whether `day` falls in the window, its first and last day included."""
-        return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
-
-
-Due = tuple[date, tuple[Flag, ...]] | None
-"""A period's due date and its flags, or None when no law in force sets one."""
-DueRule = Callable[[int, date, date], Due]
-"""(period number, the day its clock started, as of) → its due date by the law then in force."""
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """One period of a recurring duty, judged on `on`."""
-
-    number: int
-    trigger_event_id: str
-    trigger_on: date
-    due_on: date
-    judgement: Judgement
-    satisfied_by: str | None = None
-    satisfied_on: date | None = None
-    flags: tuple[Flag, ...] = ()
-
-
-def periods(
-    window: Window, acts: Iterable[Act], *, due: DueRule, on: date, sunday: SundayRule
-) -> Iterator[Period]:
-    """Judge the periods of a recurring duty in `window`, numbered from 1 (D9).
-
-    Each valid act in the window meets the period running (on time or late) and starts the
-    next; a second one the same day adds nothing. Due dates follow the law in force on the
-    day a period was settled (the act, the window's end) or on `on` while open, so final
-    verdicts never change. An invalid act flags its period. The open period is pending or
-    overdue; once the window closed, `breached` (`window_closed`) if past due, else
-    `not_applicable` (✘).
-    """
-    inside = sorted((a for a in acts if window.covers(a.on)), key=lambda a: a.on)
-    invalid = [a.on for a in inside if not a.valid]
-    trigger, trigger_on, since, number = window.event_id, window.started_on, None, 1
-    for act in inside:
-        if not act.valid or act.on == since:
-            continue
-        if (owed := due(number, trigger_on, act.on)) is not None:
-            judgement = judge(owed[0], act.on, on, sunday)
-            flags = (*owed[1], *_delegation(invalid, since, act.on))
-            yield Period(
-                number, trigger, trigger_on, owed[0], judgement, act.event_id, act.on, flags
-            )
-            number += 1
-        elif number == 1:
-            continue  # no duty in force yet: the act does not start the clock
-        trigger, trigger_on, since = act.event_id, act.on, act.on
-    if (owed := due(number, trigger_on, window.ended_on or on)) is not None:
-        judgement, closing = judge_window(owed[0], None, on, sunday, window.ended_on)
-        flags = (*owed[1], *_delegation(invalid, since, None), *closing)
-        yield Period(number, trigger, trigger_on, owed[0], judgement, flags=flags)
-
-
-def _delegation(invalid: list[date], since: date | None, until: date | None) -> tuple[Flag, ...]:
-    """`invalid_delegation` when an invalid act falls in the period (since, until]."""
-    meant = any((since is None or d > since) and (until is None or d <= until) for d in invalid)
-    return (Flag.INVALID_DELEGATION,) if meant else ()
-
-
-def obligation_of(
-    duty: Duty, ctx: RuleContext, period: Period, *, part: str | None = None
-) -> Obligation:
-    """The obligation reporting one period, with the trigger's registration flags (R21)."""
-    trigger = next((v for v in ctx.facts if v.event.event_id == period.trigger_event_id), None)
-    return duty.obligation(
-        case_id=ctx.case_id,
-        trigger_event_id=period.trigger_event_id,
-        trigger_on=period.trigger_on,
-        due_on=period.due_on,
-        judgement=period.judgement,
-        satisfied_by=period.satisfied_by,
-        satisfied_on=period.satisfied_on,
-        part=part,
-        period=period.number,
-        flags=(*period.flags, *(ctx.registration_flags(trigger) if trigger else ())),
-    )
-
-
-def _six_months(_number: int, started_on: date, _as_of: date) -> Due:
+def _six_months(_number: int, started_on: date, _act_on: date | None) -> Due:
+    """Six months from the day the period began (Lag 1930:173 1 §: month-end clamping)."""
     return add_months(started_on, 6), ()
 
 
@@ -213,7 +99,11 @@ def _reviewed(
     review: ReviewKind,
     clock: PlacementBasis | None = None,
 ) -> Iterator[Obligation]:
-    """Six-monthly periods per episode of `kind`, from its start or its first `clock` placement."""
+    """Six-monthly periods per episode of `kind`, from its start or its first `clock` placement.
+
+    Every period is keyed on that placement (RULES.md §4.28): a review that meets period
+    k − 1 is its `satisfied_by_event_id` and the day period k began, never its trigger.
+    """
     if ctx.state is None:
         return
     placements = {p.placement_id: p for p in ctx.state.placements}
@@ -287,23 +177,35 @@ def family_home_stays(placements: Iterable[Placement]) -> tuple[Stay, ...]:
     """Group placements into stays in one family or kinship home, in order of start.
 
     A placement in the same home that starts on or before the day the stay ended
-    continues it, whatever its legal basis (✘); a placement anywhere else ends it.
+    continues it, whatever its legal basis (RULES.md §4.28 "in the same home R13's chain
+    continues"); a placement anywhere else ends it. A placement under another basis
+    replaces one whose end was never recorded (care runs under one basis at a time), so
+    the stay then ends when the new placement does.
     """
     stays: list[Stay] = []
     for placement in sorted(placements, key=lambda p: p.started_on):
         last = stays[-1] if stays else None
         if last is not None and (last.ended_on is None or placement.started_on <= last.ended_on):
             if placement.home_id == last.home_id and placement.home_type in FAMILY_HOMES:
-                end = (
-                    placement.ended_on and last.ended_on and max(placement.ended_on, last.ended_on)
+                stays[-1] = Stay(
+                    last.home_id, (*last.placements, placement), _stay_end(last, placement)
                 )
-                stays[-1] = Stay(last.home_id, (*last.placements, placement), end)
                 continue
             if last.ended_on is None or last.ended_on > placement.started_on:
                 stays[-1] = replace(last, ended_on=placement.started_on)  # a move
         if placement.home_type in FAMILY_HOMES:
             stays.append(Stay(placement.home_id, (placement,), placement.ended_on))
     return tuple(stays)
+
+
+def _stay_end(stay: Stay, placement: Placement) -> date | None:
+    """When `stay` ends once `placement` in the same home continues it."""
+    if placement.ended_on is None:
+        return None
+    if stay.ended_on is None:
+        replaced = placement.legal_basis is not stay.placements[-1].legal_basis
+        return placement.ended_on if replaced else None
+    return max(placement.ended_on, stay.ended_on)
 
 
 def _floored(due: date, in_force: date) -> tuple[date, tuple[Flag, ...]]:
@@ -313,22 +215,48 @@ def _floored(due: date, in_force: date) -> tuple[date, tuple[Flag, ...]]:
     return due, ()
 
 
-def consideration_due(number: int, started_on: date, as_of: date) -> Due:
-    """R13's due dates by the law versions in force up to `as_of` (RULES.md R13).
+def first_consideration_due(started_on: date, on: date) -> Due:
+    """R13's first due date by the law in force on `on` (RULES.md R13, §4.28; TC13, TC14).
 
-    The first counts from the stay's start: the three-year mark if it fell on or before
-    2022-06-30 or the two-year rule was not yet in force, else the two-year mark but no
-    earlier than 2022-07-01 (`transition_interpretation`, ✘). Later ones fall a year after
-    the last consideration, from 2021-03-01. None before a rule existed.
+    Never by the date of a consideration: the three-year mark (SoL (2001:453) 6 kap. 8 §)
+    if it fell on or before 2022-06-30 or `on` is before 2022-07-01; otherwise the
+    two-year mark (6 kap. 8 b §) but no earlier than 2022-07-01 (`transition_interpretation`,
+    ✘). None before the duty existed (2003-07-01 ✘).
+
+    >>> first_consideration_due(date(2020, 9, 1), date(2022, 6, 30))
+    (datetime.date(2023, 9, 1), ())
+    >>> first_consideration_due(date(2020, 9, 1), date(2022, 7, 1))
+    (datetime.date(2022, 9, 1), ())
     """
-    if number > 1:
-        return None if as_of < ANNUAL_RULE else _floored(add_years(started_on, 1), ANNUAL_RULE)
-    if as_of < THREE_YEAR_RULE:
+    if on < THREE_YEAR_RULE:
         return None
     three = add_years(started_on, 3)
-    if three < TWO_YEAR_RULE or as_of < TWO_YEAR_RULE:
+    if three < TWO_YEAR_RULE or on < TWO_YEAR_RULE:
         return _floored(three, THREE_YEAR_RULE)
     return _floored(add_years(started_on, 2), TWO_YEAR_RULE)
+
+
+def consideration_due(on: date) -> DueRule:
+    """R13's due dates as of `on` (RULES.md §4.28 "R13 law by on").
+
+    Period 1: `first_consideration_due`. After it, "Därefter ska frågan övervägas
+    årligen" (SFS 2020:1260) exists only from 2021-03-01: as of an earlier `on` there is
+    no later period. A consideration made before that day meets no period of its own; the
+    last one, c, starts the first annual period, due `max(add_years(c, 1), 2021-03-01)` and
+    flagged `transition_interpretation` (✘). Later ones fall a year after the last
+    consideration.
+    """
+
+    def due(number: int, started_on: date, act_on: date | None) -> Due:
+        if number == 1:
+            return first_consideration_due(started_on, on)
+        if on < ANNUAL_RULE or (act_on is not None and act_on < ANNUAL_RULE):
+            return None
+        if started_on < ANNUAL_RULE:
+            return max(add_years(started_on, 1), ANNUAL_RULE), (Flag.TRANSITION_INTERPRETATION,)
+        return add_years(started_on, 1), ()
+
+    return due
 
 
 def _custody_duty(stay: Stay, day: date) -> Duty:
@@ -344,12 +272,14 @@ def custody_transfer_considered(ctx: RuleContext) -> Iterator[Obligation]:
     SoL (2001:453) 6 kap. 8 § 2 st. (three years; from 2021-03-01 annually after that),
     6 kap. 8 b § (two years, from 2022-07-01); SoL (2025:400) 22 kap. 14 §; LVU 13 § 3 st. /
     13 c § for LVU care. Per stay in one family or kinship home (not a private home); a move
-    restarts it. Satisfied by a consideration for that home by the committee or a
-    sub-committee. A consideration before the due date counts and restarts the year (✘).
+    restarts it, a change of basis in the same home does not. Satisfied by a consideration
+    for that home by the committee or a sub-committee; one before the due date counts and
+    restarts the year (✘). Every period is keyed on the stay's first placement (§4.28).
     """
     if ctx.state is None:
         return
     sunday = ctx.settings.sunday_rule_for("R13")
+    due = consideration_due(ctx.on)
     for stay in family_home_stays(ctx.state.placements):
         first = stay.placements[0]
         acts = [
@@ -360,7 +290,7 @@ def custody_transfer_considered(ctx: RuleContext) -> Iterator[Obligation]:
         for period in periods(
             Window(first.event_id, first.started_on, stay.ended_on),
             acts,
-            due=consideration_due,
+            due=due,
             on=ctx.on,
             sunday=sunday,
         ):
