@@ -38,6 +38,7 @@ from caselog.events import (
     VisitPlace,
 )
 from caselog.rules import contracts, placements, plans
+from caselog.rules.context import Rule
 from caselog.rules.evaluate import evaluate
 from caselog.rules.model import Obligation
 from caselog.rules.settings import DEFAULT_SETTINGS, Settings
@@ -61,20 +62,25 @@ def judged(
     part: str | None = None,
     known_at: date | datetime | None = None,
     settings: Settings = DEFAULT_SETTINGS,
+    rules: tuple[Rule, ...] = RULES,
 ) -> list[Obligation]:
-    """The obligations of `rule` (and `part`) on `on`, as known at `known_at` (default: all)."""
+    """The obligations of `rule` (and `part`) on `on`, as known at `known_at` (default: all).
+
+    Only `rules` are evaluated (by default the placement modules'), so that other rule
+    modules cannot disturb the test.
+    """
     found = evaluate(
         history.records,
         on=day(on),
         known_at=resolve_known_at(known_at, lambda: datetime(2100, 1, 1, tzinfo=UTC)),
         settings=settings,
-        rules=RULES,
+        rules=rules,
     )
     return [o for o in found if o.rule_id == rule and (part is None or o.part == part)]
 
 
 def only(history: History, rule: str, on: str, **kwargs: object) -> Obligation:
-    """The one obligation of `rule` on `on`."""
+    """The one obligation of `rule` (and `part`) on `on`."""
     found = judged(history, rule, on, **kwargs)  # type: ignore[arg-type]
     assert len(found) == 1, found
     return found[0]

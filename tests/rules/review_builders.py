@@ -1,52 +1,35 @@
 """How the tests of the recurring duties (R11–R14) judge a history, and their extra builders.
 
 `judged` and `only` evaluate the rules of `caselog.rules.reviews` and
-`caselog.rules.follow_up` on their own, through the same `evaluate` the log uses, so that
-other rule modules cannot disturb them. The placement events themselves are built with
+`caselog.rules.follow_up` on their own (`placement_builders.judged` with these rules), so
+that other rule modules cannot disturb them. The placement events themselves are built with
 `tests.rules.placement_builders`.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
-from caselog.api.clock import resolve_known_at
 from caselog.events import SocialWorkerAssigned
 from caselog.rules import follow_up, reviews
-from caselog.rules.evaluate import evaluate
-from caselog.rules.model import Obligation
-from caselog.rules.settings import DEFAULT_SETTINGS, Settings
-from caselog.testing import History
+from tests.rules import placement_builders
 from tests.rules.builders import BY, day
 
+if TYPE_CHECKING:
+    from caselog.rules.model import Obligation
+    from caselog.testing import History
+
 RULES: Final = (*reviews.RULES, *follow_up.RULES)
-NOW: Final = datetime(2100, 1, 1, tzinfo=UTC)
 
 
-def judged(
-    history: History,
-    rule: str,
-    on: str,
-    *,
-    part: str | None = None,
-    known_at: date | datetime | None = None,
-    settings: Settings = DEFAULT_SETTINGS,
-) -> list[Obligation]:
-    """The obligations of `rule` (and `part`) on `on`, as known at `known_at` (default: all)."""
-    found = evaluate(
-        history.records,
-        on=day(on),
-        known_at=resolve_known_at(known_at, lambda: NOW),
-        settings=settings,
-        rules=RULES,
-    )
-    return [o for o in found if o.rule_id == rule and (part is None or o.part == part)]
+def judged(history: History, rule: str, on: str, **kwargs: Any) -> list[Obligation]:  # noqa: ANN401
+    """The obligations of `rule` (and `part`) on `on`, judged by the recurring rules alone."""
+    return placement_builders.judged(history, rule, on, rules=RULES, **kwargs)
 
 
-def only(history: History, rule: str, on: str, **kwargs: object) -> Obligation:
+def only(history: History, rule: str, on: str, **kwargs: Any) -> Obligation:  # noqa: ANN401
     """The one obligation of `rule` (and `part`) on `on`."""
-    found = judged(history, rule, on, **kwargs)  # type: ignore[arg-type]
+    found = judged(history, rule, on, **kwargs)
     assert len(found) == 1, found
     return found[0]
 

@@ -21,6 +21,7 @@ from caselog.projections import (
     TimelineEntry,
     as_of,
     fold_case_state,
+    matters_about,
     timeline_of,
 )
 from caselog.rules.evaluate import evaluate
@@ -158,9 +159,16 @@ class CaseLog:
     def timeline(
         self, case_id: str, *, known_at: date | datetime | None = None
     ) -> list[TimelineEntry]:
-        """Every event of a child's case file with both time axes, marks included."""
+        """Every event of a child's case file with both time axes, marks included.
+
+        The deviations and lex Sarah matters whose report names the child (`child_ids`)
+        are listed with it, each entry under its own stream.
+        """
         moment = self._moment(known_at)
-        return timeline_of(self._case_history(case_id), known_at=moment)
+        own = self._case_history(case_id)
+        matters = self.store.read_streams(self.store.streams("matter:"), known_at=moment)
+        about = matters_about(case_id, matters, known_at=moment)
+        return timeline_of([*own, *(r for r in matters if r.stream in about)], known_at=moment)
 
     def obligations(
         self,

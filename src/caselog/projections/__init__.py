@@ -43,6 +43,7 @@ from caselog.projections.case_state import CaseState, fold_case_state
 from caselog.projections.timeline import (
     LATE_AFTER_DAYS,
     TimelineEntry,
+    matters_about,
     summary_of,
     timeline_of,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "corrected_facts",
     "fold_case_state",
     "known",
+    "matters_about",
     "retracted_ids",
     "summary_of",
     "timeline_of",

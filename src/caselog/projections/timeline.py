@@ -20,19 +20,21 @@ from caselog.dates import swedish_date
 from caselog.events import (
     CareDecided,
     CareReviewed,
+    DeviationReported,
     Event,
     EventCorrected,
     EventRetracted,
     InvestigationConcluded,
     InvestigationExtended,
     InvestigationNotOpened,
+    LexSarahReported,
     PlacementStarted,
     RecordsPurged,
     ReportReceived,
     ViolenceExposure,
     VisitMade,
 )
-from caselog.projections.as_of import known, retracted_ids
+from caselog.projections.as_of import corrected_facts, known, retracted_ids
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -216,3 +218,20 @@ def timeline_of(
             )
         )
     return entries
+
+
+def matters_about(
+    child_id: str, matters: Iterable[Recorded[Event]], *, known_at: datetime
+) -> set[str]:
+    """The matter streams whose report names the child, as the log showed it at `known_at`.
+
+    A deviation (avvikelse) or lex Sarah report names the children it concerns in
+    `child_ids` (RULES.md §4.28), so that their case files' timelines show it. The report
+    as corrected counts; a retracted one names nobody.
+    """
+    return {
+        viewed.event.stream
+        for viewed in corrected_facts(known(matters, known_at))
+        if isinstance(viewed.event, DeviationReported | LexSarahReported)
+        and child_id in (viewed.event.child_ids or ())
+    }
