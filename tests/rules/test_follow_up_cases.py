@@ -224,27 +224,6 @@ class TestR14Years:
         first = years(four_contacts("2024-01-14"), "2024-03-01")[0]
         assert (first.status, first.satisfied_by_event_id) == (Status.MET, "v3")
 
-    def test_records_that_stop_inside_a_year_leave_it_overdue_not_breached(self) -> None:
-        """Asked about a later `on` from records of October 2023, year 1 is not yet closed.
-
-        Time alone closes a year, so the breach is final only once the records reach past
-        its last day; and year 2, which the records have not begun, has no row yet.
-        """
-        history = History().record(
-            placed("p1", "2023-01-15"),
-            visited("v1", "2023-03-01"),
-            at=datetime(2023, 3, 2, 9, tzinfo=UTC),
-        )
-        history.record(visited("v2", "2023-12-20"), at=datetime(2023, 12, 21, 9, tzinfo=UTC))
-        october = datetime(2023, 10, 1, 9, tzinfo=UTC)
-        early = years(history, "2024-03-01", known_at=october)
-        assert [(o.period, o.status, o.days_overdue) for o in early] == [(1, Status.OVERDUE, 47)]
-        late = years(history, "2024-03-01")
-        assert [(o.period, o.status, o.days_overdue, o.flags) for o in late] == [
-            (1, Status.BREACHED, None, (Flag.WINDOW_CLOSED,)),
-            (2, Status.PENDING, None, ()),
-        ]
-
     def test_a_contact_on_the_anniversary_counts_for_the_year_that_begins(self) -> None:
         """The contact on 2024-01-15 belongs to year 2: year 1 has three and is breached."""
         first = years(four_contacts("2024-01-15"), "2024-03-01")[0]
