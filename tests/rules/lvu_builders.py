@@ -59,7 +59,7 @@ def final_verdicts_changed(history: History) -> list[tuple[str, str | None, int 
     start = date(2023, 12, 1)
     verdicts = [
         {
-            (o.rule_id, o.trigger_event_id, o.period): o.model_dump()
+            (o.rule_id, o.trigger_event_id, o.period): o
             for o in history.obligations(on=date.fromordinal(start.toordinal() + step))
             if o.rule_id in rules
         }
@@ -69,7 +69,7 @@ def final_verdicts_changed(history: History) -> list[tuple[str, str | None, int 
         key
         for earlier, later in itertools.pairwise(verdicts)
         for key, found in earlier.items()
-        if Obligation.model_validate(found).is_final and later.get(key) != found
+        if found.is_final and later.get(key) != found
     ]
 
 

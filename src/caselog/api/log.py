@@ -7,10 +7,12 @@ answers exactly what the reference semantics (`caselog.projections.as_of`) defin
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Final, Self
 
 from caselog.aggregates import aggregate_for
+from caselog.api.bulk import bulk_allocation
 from caselog.api.clock import resolve_known_at, system_clock
 from caselog.api.ingest import IngestResult, ingest
 from caselog.api.obligations import Obligations
@@ -24,13 +26,15 @@ from caselog.projections import (
     matters_about,
     timeline_of,
 )
-from caselog.rules.evaluate import evaluate
+from caselog.rules.evaluate import judge_streams
 from caselog.rules.model import Status
+from caselog.rules.registry import ALL_RULES
 from caselog.rules.settings import DEFAULT_SETTINGS, Settings
 from caselog.storage import canonical_payload, open_store, row_for
+from caselog.storage.port import chunked
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
     from datetime import date, datetime
     from types import TracebackType
 
@@ -185,27 +189,48 @@ class CaseLog:
         status or several.
         """
         moment = self._moment(known_at)
+        shared_names = self.store.streams("committee:")
         if case_id is None:
-            history: Iterable[Recorded[Event]] = self.store.read_log(known_at=moment)
-        else:
+            names = sorted(self.store.streams())
+            shared_names += self.store.streams("home:")
+        else:  # the case file, its homes and the committees: nothing else can matter
             own = self._case_history(case_id)
-            homes = {f"home:{h}" for r in own if (h := r.event.subject_ids.get("home_id"))}
-            history = [
-                *own,
-                *self.store.read_streams(
-                    sorted(homes | set(self.store.streams("committee:"))), known_at=moment
-                ),
-            ]
+            shared_names += [f"home:{h}" for r in own if (h := r.event.subject_ids.get("home_id"))]
+            names = [f"child:{case_id}"]
+        shared = _by_stream(self.store.read_streams(sorted(set(shared_names)), known_at=moment))
         wanted = _statuses(status)
-        found = evaluate(history, on=on, known_at=moment, settings=self.settings, case_id=case_id)
-        return Obligations(
-            tuple(
-                o
-                for o in found
-                if (rule is None or _rule_matches(o.rule_id, rule))
-                and (wanted is None or o.status in wanted)
+        with bulk_allocation():
+            found = judge_streams(
+                self._streams(names, shared, moment),
+                shared=shared,
+                on=on,
+                known_at=moment,
+                settings=self.settings,
+                case_id=case_id,
+                rules=ALL_RULES,
             )
-        )
+            return Obligations(
+                tuple(
+                    o
+                    for o in found
+                    if (rule is None or _rule_matches(o.rule_id, rule))
+                    and (wanted is None or o.status in wanted)
+                )
+            )
+
+    def _streams(
+        self,
+        names: Sequence[str],
+        shared: Mapping[str, list[Recorded[Event]]],
+        known_at: datetime,
+    ) -> Iterator[tuple[str, list[Recorded[Event]]]]:
+        """The streams `names` with their events, read a chunk of streams at a time."""
+        for chunk in chunked(names, _STREAMS_PER_READ):
+            unread = [name for name in chunk if name not in shared]
+            read = _by_stream(self.store.read_streams(unread, known_at=known_at)) if unread else {}
+            for name in chunk:
+                if records := shared.get(name) or read.get(name):
+                    yield name, records
 
     def _moment(self, known_at: date | datetime | None) -> datetime:
         """The transaction time to read at; by default now, and never before the last record.
@@ -268,3 +293,15 @@ def _statuses(
     if isinstance(status, str):
         return frozenset({Status(status)})
     return frozenset(Status(s) for s in status)
+
+
+_STREAMS_PER_READ: Final = 500
+"""How many streams one read asks for: few round trips, and bounded memory."""
+
+
+def _by_stream(records: Iterable[Recorded[Event]]) -> dict[str, list[Recorded[Event]]]:
+    """Records grouped by stream, each in the order given (log order)."""
+    grouped: dict[str, list[Recorded[Event]]] = defaultdict(list)
+    for record in records:
+        grouped[record.stream].append(record)
+    return grouped

@@ -12,14 +12,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
 
-from caselog.rules.model import Obligation
+from caselog.rules.model import OBLIGATION_FIELDS, Obligation
 
 if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
     import pyarrow as pa
 
-COLUMNS: tuple[str, ...] = tuple(Obligation.model_fields)
+COLUMNS: tuple[str, ...] = OBLIGATION_FIELDS
 """The stable column names, in D7 order."""
 
 
@@ -53,7 +53,7 @@ class Obligations(Sequence[Obligation]):
 
     def records(self) -> list[dict[str, Any]]:
         """The rows as JSON-ready dicts with the D7 field names."""
-        return [o.model_dump(mode="json") for o in self.rows]
+        return [o.as_record() for o in self.rows]
 
     def to_pandas(self) -> pd.DataFrame:
         """A pandas DataFrame with the D7 columns (needs `caselog[frames]`)."""

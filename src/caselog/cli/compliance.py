@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import orjson
 import typer
 from rich.table import Table
 
@@ -32,7 +32,7 @@ from caselog.rules.model import FINDINGS, Status
 from caselog.rules.settings import Settings
 
 if TYPE_CHECKING:
-    pass
+    from caselog.api import Obligations
 
 
 class Lang(StrEnum):
@@ -109,14 +109,14 @@ def compliance(
             )
         except CaselogError as error:
             raise fail(error) from None
-    rows = found.records()
     if fmt is Format.JSON:
-        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        _write_json(found)
         return
     if fmt is Format.CSV:
         writer = csv.DictWriter(sys.stdout, fieldnames=list(COLUMNS))
         writer.writeheader()
-        for row in rows:
+        for o in found:
+            row = o.as_record()
             writer.writerow({k: "|".join(v) if isinstance(v, list) else v for k, v in row.items()})
         return
     table = Table(title=f"compliance on {day}" if lang is Lang.EN else f"regelefterlevnad {day}")
@@ -138,3 +138,14 @@ def compliance(
     consoles.out.print(table)
     counts = ", ".join(f"{k}: {v}" for k, v in sorted(found.by_status().items()))
     consoles.out.print(f"{len(found)} obligation(s)" + (f" ({counts})" if counts else ""))
+
+
+def _write_json(found: Obligations) -> None:
+    """A JSON array, one row per line, written as it is made (orjson; no copy of the rows)."""
+    out = sys.stdout.buffer
+    out.write(b"[")
+    for number, o in enumerate(found):
+        out.write(b"\n" if number == 0 else b",\n")
+        out.write(orjson.dumps(o.as_record()))
+    out.write(b"\n]\n" if found else b"]\n")
+    out.flush()

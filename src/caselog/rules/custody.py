@@ -17,7 +17,6 @@ from caselog.dates import effective_due as effective
 from caselog.events import (
     Body,
     CareApplicationFiled,
-    CommitteeMeetingHeld,
     CourtDecided,
     CourtExtendedDeadline,
     CourtOutcome,
@@ -100,11 +99,6 @@ def custody_decision_reported_to_committee(ctx: RuleContext) -> Iterator[Obligat
     (SoL (2025:400) 30 kap. 7 §): judged as a chair's, `invalid_delegation` ✘.
     """
     body = Body(ctx.settings.custody_report_body)
-    meetings = [
-        f.event.occurred_on
-        for f in ctx.committee
-        if isinstance(f.event, CommitteeMeetingHeld) and f.event.body == body
-    ]
     for viewed, decided in _first_per_custody(ctx, ImmediateCustodyDecided):
         flags = ctx.registration_flags(viewed)
         if decided.decided_by in {DecidedBy.COMMITTEE, DecidedBy.SUBCOMMITTEE}:
@@ -112,7 +106,7 @@ def custody_decision_reported_to_committee(ctx: RuleContext) -> Iterator[Obligat
             continue
         if decided.decided_by is DecidedBy.OFFICIAL:
             flags = (*flags, Flag.INVALID_DELEGATION)
-        meeting = min((d for d in meetings if d > decided.occurred_on), default=None)
+        meeting = ctx.next_meeting(body, decided.occurred_on)
         done = ctx.find(ReportedToCommittee, custody_id=decided.custody_id) if meeting else None
         # A meeting that took place, not a counted period: 1930:173 2 § has nothing to move.
         yield R16A.obligation(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Final
 
-from caselog.events import EventCorrected, EventRetracted
+from caselog.events import Body, CommitteeMeetingHeld, EventCorrected, EventRetracted
 from caselog.projections import Viewed, corrected_facts, fold_case_state, known, retracted_ids
 from caselog.rules.context import RuleContext, Scope
 from caselog.rules.registry import ALL_RULES
@@ -52,7 +52,7 @@ def views_by_stream(
 ) -> dict[str, tuple[Viewed, ...]]:
     """Each stream's as-of view: corrected facts up to `on`, in fold order (D4 steps 1–5)."""
     return {
-        stream: _in_fold_order(corrected_facts(stream_records), on)
+        stream: _view(stream_records, on)
         for stream, stream_records in _known_by_stream(history, known_at).items()
     }
 
@@ -100,62 +100,61 @@ def evaluate(
 ) -> list[Obligation]:
     """Every obligation of every stream (or of one case) on `on`, as known at `known_at`."""
     records = _known_by_stream(history, known_at)
-    views = {
-        stream: _in_fold_order(corrected_facts(stream_records), on)
-        for stream, stream_records in records.items()
-    }
-    retracted = {
-        stream: facts
-        for stream, stream_records in records.items()
-        if (facts := retracted_facts(stream_records, on=on))
-    }
     return list(
-        iter_obligations(
-            views,
+        judge_streams(
+            sorted(records.items()),
+            shared=records,
             on=on,
             known_at=known_at,
             settings=settings,
             case_id=case_id,
             rules=tuple(rules),
-            retracted=retracted,
         )
     )
 
 
-def iter_obligations(
-    views: dict[str, tuple[Viewed, ...]],
+def judge_streams(
+    streams: Iterable[tuple[str, Sequence[Recorded[Event]]]],
     *,
+    shared: Mapping[str, Sequence[Recorded[Event]]],
     on: date,
     known_at: datetime,
     settings: Settings,
     case_id: str | None,
     rules: tuple[Rule, ...],
-    retracted: Mapping[str, tuple[Viewed, ...]] | None = None,
 ) -> Iterator[Obligation]:
-    """Run each rule on the streams of its scope.
+    """Run each rule on the streams of its scope, one stream at a time.
+
+    `streams` may be read lazily, stream by stream: only the streams others refer to —
+    the homes and the committees, in `shared` (other streams there are ignored) — are
+    viewed up front, so judging a municipality holds one case file at a time.
 
     Every stream kind has a scope — child, home, matter, committee — and its rows carry
     the stream's subject id as `case_id` (RULES.md §4.28). `case_id` selects one child's
     case file only: a home, matter or committee that happens to share the id is not it.
-    `retracted` holds each stream's retracted facts (`retracted_facts`), for R21.
     """
     homes = {
-        stream.partition(":")[2]: facts
-        for stream, facts in views.items()
+        stream.partition(":")[2]: _view(known(records, known_at), on)
+        for stream, records in shared.items()
         if stream.startswith("home:")
     }
     committee = tuple(
         sorted(
             (
                 f
-                for stream, facts in views.items()
+                for stream, records in shared.items()
                 if stream.startswith("committee:")
-                for f in facts
+                for f in _view(known(records, known_at), on)
             ),
             key=lambda f: (f.event.occurred_on, f.position),
         )
     )
-    for stream, facts in sorted(views.items()):
+    meetings: dict[Body, list[date]] = defaultdict(list)
+    for f in committee:
+        if isinstance(f.event, CommitteeMeetingHeld):
+            meetings[f.event.body].append(f.event.occurred_on)
+    meeting_days = {body: tuple(days) for body, days in meetings.items()}
+    for stream, stream_records in streams:
         kind, _, subject = stream.partition(":")
         scope = _SCOPES.get(kind)
         if case_id is not None and (scope is not Scope.CHILD or subject != case_id):
@@ -163,6 +162,8 @@ def iter_obligations(
         chosen = [rule for rule in rules if rule.scope is scope]
         if not chosen:
             continue
+        records = known(stream_records, known_at)
+        facts = _view(records, on)
         state = (
             fold_case_state(subject, facts, on=on, known_at=known_at)
             if scope is Scope.CHILD
@@ -177,10 +178,16 @@ def iter_obligations(
             state=state,
             homes=homes,
             committee=committee,
-            retracted=(retracted or {}).get(stream, ()),
+            meetings=meeting_days,
+            retracted=retracted_facts(records, on=on),
         )
         for rule in chosen:
             yield from rule.evaluate(context)
+
+
+def _view(records: Sequence[Recorded[Event]], on: date) -> tuple[Viewed, ...]:
+    """D4 steps 2–5 for one stream's known records."""
+    return _in_fold_order(corrected_facts(records), on)
 
 
 _SCOPES: Final = {scope.value: scope for scope in Scope}

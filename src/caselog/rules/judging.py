@@ -7,15 +7,15 @@ once, here, and every rule reads like its statute.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Final
 
 from caselog.dates import SundayRule, days_between, effective_due
-from caselog.rules.model import Flag, Obligation, Severity, Status
+from caselog.rules.model import Flag, Obligation, Severity, Status, Wording
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
 
     from caselog.events import EventModel
     from caselog.rules.model import Law
@@ -105,6 +105,12 @@ class Duty:
     explain_sv: str
     parameters: tuple[str, ...] = ()
     statuses: tuple[Status, ...] = DEADLINE_STATUSES
+    wording: Wording = field(init=False, repr=False, compare=False)
+    """The two sentences, made once and shared by every row of the duty."""
+
+    def __post_init__(self) -> None:
+        """Make the wording every row of this duty shares."""
+        object.__setattr__(self, "wording", Wording(self.explain_en, self.explain_sv))
 
     def obligation(
         self,
@@ -136,7 +142,6 @@ class Duty:
         flag_set = list(dict.fromkeys(flags))
         if unverified and Flag.CITATION_UNVERIFIED not in flag_set:
             flag_set.append(Flag.CITATION_UNVERIFIED)
-        due_text = str(judgement.effective_due_on or due_on or "—")
         return Obligation(
             rule_id=rule_id or self.rule_id,
             case_id=case_id,
@@ -156,15 +161,8 @@ class Duty:
             law_at_trigger=at_trigger,
             law_decisive=decisive_law,
             citation=citation,
-            explanation_sv=_explain(self.explain_sv, due_text, _STATUS_SV, judgement),
-            explanation_en=_explain(self.explain_en, due_text, _STATUS_EN, judgement),
+            wording=self.wording,
         )
-
-
-def _explain(
-    template: str, due: str, phrases: dict[Status, Callable[[Judgement], str]], j: Judgement
-) -> str:
-    return f"{template.format(due=due)} — {phrases[j.status](j)}"
 
 
 def not_applicable(
@@ -194,33 +192,3 @@ def not_applicable(
         part=part,
         flags=flags,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _Phrase:
-    text: str
-    days: str = ""
-
-    def __call__(self, judgement: Judgement) -> str:
-        days = judgement.days_late if judgement.days_late is not None else judgement.days_overdue
-        return self.text + (self.days.format(days=days) if days is not None and self.days else "")
-
-
-_STATUS_EN: dict[Status, Callable[[Judgement], str]] = {
-    Status.PENDING: _Phrase("pending"),
-    Status.MET: _Phrase("met"),
-    Status.MET_LATE: _Phrase("met late", " by {days} day(s)"),
-    Status.OVERDUE: _Phrase("overdue", " by {days} day(s)"),
-    Status.WAIVED: _Phrase("waived (a documented exception applies)"),
-    Status.BREACHED: _Phrase("breached", " ({days} day(s))"),
-    Status.NOT_APPLICABLE: _Phrase("not applicable"),
-}
-_STATUS_SV: dict[Status, Callable[[Judgement], str]] = {
-    Status.PENDING: _Phrase("pågår"),
-    Status.MET: _Phrase("uppfyllt"),
-    Status.MET_LATE: _Phrase("uppfyllt för sent", ", {days} dag(ar)"),
-    Status.OVERDUE: _Phrase("försenat", ", {days} dag(ar)"),
-    Status.WAIVED: _Phrase("undantag (dokumenterade skäl)"),
-    Status.BREACHED: _Phrase("åsidosatt", " ({days} dag(ar))"),
-    Status.NOT_APPLICABLE: _Phrase("ej tillämpligt"),
-}

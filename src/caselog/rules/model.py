@@ -7,12 +7,12 @@ that decided it. Statuses and flags are the stable vocabulary of compliance repo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
-from typing import Final
-
-from pydantic import BaseModel, ConfigDict
+from functools import lru_cache
+from typing import Any, Final
 
 
 class Status(StrEnum):
@@ -93,13 +93,43 @@ class LawVersion:
 
 @dataclass(frozen=True, slots=True)
 class Law:
-    """The versions of the law behind one duty, in order of time."""
+    """The versions of the law behind one duty, in order of time.
+
+    Which version is in force changes only on the days some version begins or ends, so
+    those days cut time into spans with one answer each, found by bisection; the four
+    strings a citation needs are made once per pair of versions. Judging a municipality
+    asks this twice per obligation, millions of times.
+    """
 
     versions: tuple[LawVersion, ...]
+    _cuts: tuple[date, ...] = field(init=False, repr=False, compare=False)
+    _spans: tuple[LawVersion | None, ...] = field(init=False, repr=False, compare=False)
+    _cited: dict[tuple[int, int], tuple[str, str, str, bool]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        """Cut time at every day a version begins or ends, and find each span's version."""
+        cuts = sorted(
+            {v.valid_from for v in self.versions if v.valid_from is not None}
+            | {
+                date.fromordinal(v.valid_to.toordinal() + 1)
+                for v in self.versions
+                if v.valid_to is not None and v.valid_to < date.max
+            }
+        )
+        starts = [date.min, *cuts]
+        spans = tuple(self._scan(day) for day in starts)
+        object.__setattr__(self, "_cuts", tuple(cuts))
+        object.__setattr__(self, "_spans", spans)
+        object.__setattr__(self, "_cited", {})
+
+    def _scan(self, day: date) -> LawVersion | None:
+        return next((v for v in self.versions if v.in_force(day)), None)
 
     def at(self, day: date) -> LawVersion | None:
         """The version in force on `day` (the first one listed, if several overlap)."""
-        return next((v for v in self.versions if v.in_force(day)), None)
+        return self._spans[bisect_right(self._cuts, day)]
 
     def citation(self, trigger_on: date, decisive_on: date) -> tuple[str, str, str, bool]:
         """(law at trigger, law decisive, citation to show, unverified?) per D7.
@@ -107,19 +137,28 @@ class Law:
         The version in force on the decisive day is cited; when the version at the trigger
         differs it is added: "SoL (2025:400) 20 kap. 2 § (motsv. SoL (2001:453) 11 kap. 1 a §)".
         """
-        at_trigger = self.at(trigger_on) or self.versions[0]
-        decisive = self.at(decisive_on) or at_trigger
-        citation = decisive.cite()
-        if decisive != at_trigger:
-            citation += f" (motsv. {at_trigger.cite()})"
-        unverified = not (decisive.verified and at_trigger.verified)
-        return at_trigger.cite(), decisive.cite(), citation, unverified
+        first = bisect_right(self._cuts, trigger_on)
+        second = bisect_right(self._cuts, decisive_on)
+        cited = self._cited.get((first, second))
+        if cited is None:
+            at_trigger = self._spans[first] or self.versions[0]
+            decisive = self._spans[second] or at_trigger
+            citation = decisive.cite()
+            if decisive != at_trigger:
+                citation += f" (motsv. {at_trigger.cite()})"
+            unverified = not (decisive.verified and at_trigger.verified)
+            cited = (at_trigger.cite(), decisive.cite(), citation, unverified)
+            self._cited[first, second] = cited
+        return cited
 
 
-class Obligation(BaseModel):
-    """One duty of one case, as it stands on `on` (DESIGN.md D7; stable JSON field names)."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Obligation:
+    """One duty of one case, as it stands on `on` (DESIGN.md D7; stable JSON field names).
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    A slotted dataclass, not a validated model: the rules build millions of them from
+    values they already checked, and a row costs a fifth of the memory this way.
+    """
 
     rule_id: str
     case_id: str
@@ -139,8 +178,49 @@ class Obligation(BaseModel):
     law_at_trigger: str
     law_decisive: str
     citation: str
-    explanation_sv: str
-    explanation_en: str
+    wording: Wording
+    """The duty's sentences; `explanation_sv`/`explanation_en` are made from them when
+    asked for, so that a municipality's rows do not each carry two sentences."""
+
+    @property
+    def explanation_en(self) -> str:
+        """One line in English: the duty, its due date and where it stands."""
+        return self._explain(self.wording.en, _STATUS_EN)
+
+    @property
+    def explanation_sv(self) -> str:
+        """One line in Swedish: the duty, its due date and where it stands."""
+        return self._explain(self.wording.sv, _STATUS_SV)
+
+    def _explain(self, template: str, phrases: dict[Status, _Phrase]) -> str:
+        due = str(self.effective_due_on or self.due_on or "—")
+        days = self.days_late if self.days_late is not None else self.days_overdue
+        return f"{_sentence(template, due)} — {phrases[self.status].say(days)}"
+
+    def as_record(self) -> dict[str, Any]:
+        """The row as a JSON-ready dict with the D7 field names (dates ISO, enums by value)."""
+        return {
+            "rule_id": self.rule_id,
+            "case_id": self.case_id,
+            "trigger_event_id": self.trigger_event_id,
+            "part": self.part,
+            "period": self.period,
+            "trigger_on": self.trigger_on.isoformat(),
+            "due_on": _iso(self.due_on),
+            "effective_due_on": _iso(self.effective_due_on),
+            "satisfied_by_event_id": self.satisfied_by_event_id,
+            "satisfied_on": _iso(self.satisfied_on),
+            "status": self.status.value,
+            "days_late": self.days_late,
+            "days_overdue": self.days_overdue,
+            "severity": self.severity.value,
+            "flags": [flag.value for flag in self.flags],
+            "law_at_trigger": self.law_at_trigger,
+            "law_decisive": self.law_decisive,
+            "citation": self.citation,
+            "explanation_sv": self.explanation_sv,
+            "explanation_en": self.explanation_en,
+        }
 
     @property
     def is_final(self) -> bool:
@@ -153,3 +233,58 @@ class Obligation(BaseModel):
             Status.WAIVED,
             Status.NOT_APPLICABLE,
         }
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+OBLIGATION_FIELDS: Final[tuple[str, ...]] = (
+    *(f.name for f in fields(Obligation) if f.name != "wording"),
+    "explanation_sv",
+    "explanation_en",
+)
+"""The D7 field names in order: the JSON keys and the DataFrame columns."""
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """A duty's one-line sentences with `{due}` to fill in (English, Swedish)."""
+
+    en: str
+    sv: str
+
+
+@lru_cache(maxsize=1 << 16)
+def _sentence(template: str, due: str) -> str:
+    """A rule's sentence with its due date: the same few thousand, asked for millions of times."""
+    return template.format(due=due)
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    text: str
+    days: str = ""
+
+    def say(self, days: int | None) -> str:
+        return self.text + (self.days.format(days=days) if days is not None and self.days else "")
+
+
+_STATUS_EN: Final = {
+    Status.PENDING: _Phrase("pending"),
+    Status.MET: _Phrase("met"),
+    Status.MET_LATE: _Phrase("met late", " by {days} day(s)"),
+    Status.OVERDUE: _Phrase("overdue", " by {days} day(s)"),
+    Status.WAIVED: _Phrase("waived (a documented exception applies)"),
+    Status.BREACHED: _Phrase("breached", " ({days} day(s))"),
+    Status.NOT_APPLICABLE: _Phrase("not applicable"),
+}
+_STATUS_SV: Final = {
+    Status.PENDING: _Phrase("pågår"),
+    Status.MET: _Phrase("uppfyllt"),
+    Status.MET_LATE: _Phrase("uppfyllt för sent", ", {days} dag(ar)"),
+    Status.OVERDUE: _Phrase("försenat", ", {days} dag(ar)"),
+    Status.WAIVED: _Phrase("undantag (dokumenterade skäl)"),
+    Status.BREACHED: _Phrase("åsidosatt", " ({days} dag(ar))"),
+    Status.NOT_APPLICABLE: _Phrase("ej tillämpligt"),
+}
