@@ -79,7 +79,8 @@ def main() -> None:
 
 
 def _row(label: str, figures: dict[str, float]) -> str:
-    return f"{label:<34}{figures['seconds']:>9.2f}{figures['peak_mb']:>9.0f}{int(figures['rows']):>11,}"
+    seconds, peak, rows = figures["seconds"], figures["peak_mb"], int(figures["rows"])
+    return f"{label:<34}{seconds:>9.2f}{peak:>9.0f}{rows:>11,}"
 
 
 def _build(db: Path, children: int) -> int:
@@ -129,7 +130,7 @@ def _measure_revision(revision: str, db: Path, on: date) -> dict[str, float]:
 
 @contextmanager
 def _worktree(revision: str) -> Iterator[Path]:
-    """caselog as it was at `revision`, in a temporary git worktree."""
+    """Caselog as it was at `revision`, in a temporary git worktree."""
     with tempfile.TemporaryDirectory(prefix="caselog-baseline-") as parent:
         tree = Path(parent) / "tree"
         git = ["git", "-C", str(ROOT)]

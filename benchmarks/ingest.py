@@ -110,7 +110,7 @@ def run_step(workdir: Path, *args: str | Path) -> dict[str, Any]:
     """
     command = [sys.executable, *map(str, args)]
     env = {**os.environ, "TMPDIR": str(workdir)}
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, env=env, check=True)  # noqa: S603
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, env=env, check=True)
     return cast("dict[str, Any]", json.loads(done.stdout.strip().splitlines()[-1]))
 
 
