@@ -236,8 +236,11 @@ def end_of_day_utc(d: date) -> datetime:
     return datetime.combine(d, time.max, tzinfo=STOCKHOLM).astimezone(UTC)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def swedish_date(ts: datetime) -> date:
     """Return the calendar date in Swedish time of the aware timestamp `ts`.
+
+    Memoised: a batch's events share one `recorded_at`, and R21 asks for each of them.
 
     >>> swedish_date(datetime(2024, 10, 26, 22, 30, tzinfo=UTC))  # 00:30 CEST
     datetime.date(2024, 10, 27)
