@@ -10,8 +10,10 @@ from __future__ import annotations
 from caselog.api import CaseLog, IngestResult, ManualClock
 from caselog.api import open_log as open
 from caselog.errors import (
+    AuthenticationFailedError,
     CaselogError,
     ConcurrencyConflictError,
+    DatabaseMissingError,
     DuplicateEventError,
     HistoricalOrderError,
     HistoryError,
@@ -21,17 +23,23 @@ from caselog.errors import (
     PlacementEndsBeforeStartError,
     Problem,
     PurgedSubjectError,
+    ServerUnreachableError,
     SettingsError,
     StorageError,
+    StoreNotFoundError,
     UnknownCaseError,
     UnknownReferenceError,
+    UnknownRuleError,
+    UnknownStatusError,
     UnsupportedStoreError,
 )
 
 __all__ = [
+    "AuthenticationFailedError",
     "CaseLog",
     "CaselogError",
     "ConcurrencyConflictError",
+    "DatabaseMissingError",
     "DuplicateEventError",
     "HistoricalOrderError",
     "HistoryError",
@@ -43,10 +51,14 @@ __all__ = [
     "PlacementEndsBeforeStartError",
     "Problem",
     "PurgedSubjectError",
+    "ServerUnreachableError",
     "SettingsError",
     "StorageError",
+    "StoreNotFoundError",
     "UnknownCaseError",
     "UnknownReferenceError",
+    "UnknownRuleError",
+    "UnknownStatusError",
     "UnsupportedStoreError",
     "open",
 ]

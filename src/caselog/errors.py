@@ -15,9 +15,15 @@ CaselogError
 ├── DuplicateEventError (ValueError)      an event_id already stored with another payload
 ├── ConcurrencyConflictError              another writer appended to the same stream first
 ├── UnknownCaseError (LookupError)        no case file with that id
+├── UnknownRuleError (ValueError)         a rule id the registry does not have
+├── UnknownStatusError (ValueError)       a status that is not one of `Status`
 ├── SettingsError (ValueError)            an invalid settings file or value
 └── StorageError                          the log could not be read or written
-    └── UnsupportedStoreError (ValueError)    an unknown or malformed store URL
+    ├── UnsupportedStoreError (ValueError)    an unknown or malformed store URL
+    ├── StoreNotFoundError (LookupError)      no log there: reading never creates one
+    │   └── DatabaseMissingError                  the PostgreSQL database does not exist
+    ├── ServerUnreachableError (ConnectionError)  no PostgreSQL answers at host:port
+    └── AuthenticationFailedError             the server refused the user or password
 ```
 
 Every error carries its data as attributes, not only in the message, so callers can act
@@ -26,7 +32,13 @@ on them (an ingest client can show `.line` and `.field` next to the offending in
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 
 class CaselogError(Exception):
@@ -138,10 +150,54 @@ class ConcurrencyConflictError(CaselogError):
 class UnknownCaseError(CaselogError, LookupError):
     """No case file (personakt) with that id is in the log."""
 
-    def __init__(self, case_id: str) -> None:
-        """Name the missing case."""
-        super().__init__(f"no case {case_id!r} in the log")
+    SUGGEST_AMONG = 50_000
+    """Above this many known ids, no suggestions: comparing would cost about a second."""
+
+    def __init__(self, case_id: str, *, known: Iterable[str] = ()) -> None:
+        """Name the missing case, and suggest the ids among `known` that look like it."""
         self.case_id = case_id
+        ids = list(known)
+        self.suggestions = (
+            tuple(difflib.get_close_matches(case_id, ids, n=3, cutoff=0.75))
+            if len(ids) <= self.SUGGEST_AMONG
+            else ()
+        )
+        super().__init__(f"no case {case_id!r} in the log" + _did_you_mean(self.suggestions))
+
+
+class UnknownRuleError(CaselogError, ValueError):
+    """A rule id the registry does not have (`R99`, `r05`)."""
+
+    def __init__(self, rule: str, *, known: Sequence[str]) -> None:
+        """Name the id, suggest the one meant (`r05` → R05) and summarise the valid ones.
+
+        `known` are the registry's ids (R01, R03b, R16a …); a number without its letter
+        (R16) is valid too, meaning all its parts.
+        """
+        self.rule = rule
+        self.known = tuple(known)
+        self.suggestions = _rule_meant(rule, self.known)
+        super().__init__(
+            f"no such rule {rule!r}{_did_you_mean(self.suggestions)}; "
+            f"rules are {_rule_ranges(self.known)}"
+        )
+
+
+class UnknownStatusError(CaselogError, ValueError):
+    """A status that is not one of `caselog.rules.model.Status`."""
+
+    def __init__(self, status: object, *, known: Sequence[str]) -> None:
+        """Name the value, suggest a close status and list them all."""
+        self.status = status
+        self.known = tuple(known)
+        text = str(status).strip().lower().replace("-", "_").replace(" ", "_")
+        self.suggestions = (
+            (text,) if text in self.known else tuple(difflib.get_close_matches(text, known, n=2))
+        )
+        super().__init__(
+            f"no such status {status!r}{_did_you_mean(self.suggestions)}; "
+            f"statuses are {', '.join(self.known)}"
+        )
 
 
 class SettingsError(CaselogError, ValueError):
@@ -154,3 +210,101 @@ class StorageError(CaselogError):
 
 class UnsupportedStoreError(StorageError, ValueError):
     """An unknown or malformed store URL."""
+
+
+class StoreNotFoundError(StorageError, LookupError):
+    """No log at that URL (a missing SQLite file, a database without the log's table).
+
+    Reading never creates a log: a mistyped path must not answer like an empty log.
+    """
+
+    def __init__(self, message: str, *, url: str) -> None:
+        """Say what is missing; `url` is the store URL without its password."""
+        super().__init__(message)
+        self.url = url
+
+
+class DatabaseMissingError(StoreNotFoundError):
+    """The PostgreSQL database in the URL does not exist on that server."""
+
+    def __init__(self, message: str, *, url: str, database: str, hint: str) -> None:
+        """Name the database and the command that creates it (`createdb …`)."""
+        super().__init__(message, url=url)
+        self.database = database
+        self.hint = hint
+
+
+class ServerUnreachableError(StorageError, ConnectionError):
+    """No PostgreSQL server answers at the URL's host and port."""
+
+    def __init__(self, message: str, *, url: str, host: str, port: int) -> None:
+        """Name where nothing answered."""
+        super().__init__(message)
+        self.url = url
+        self.host = host
+        self.port = port
+
+
+class AuthenticationFailedError(StorageError):
+    """The PostgreSQL server refused the user: no such role, a wrong or missing password."""
+
+    def __init__(self, message: str, *, url: str, user: str) -> None:
+        """Name the refused user."""
+        super().__init__(message)
+        self.url = url
+        self.user = user
+
+
+def _did_you_mean(suggestions: Sequence[str]) -> str:
+    """` (did you mean 'a' or 'b'?)`, or nothing without suggestions."""
+    if not suggestions:
+        return ""
+    quoted = [repr(s) for s in suggestions]
+    listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return f" (did you mean {listed}?)"
+
+
+_RULE_SHAPE = re.compile(r"\s*[Rr]?\s*0*(\d{1,2})\s*([A-Za-z]?)\s*")
+
+
+def _rule_meant(rule: str, known: Sequence[str]) -> tuple[str, ...]:
+    """The rule id `rule` was probably meant as: another case, a missing zero, spaces.
+
+    >>> _rule_meant("r05", ["R05"]), _rule_meant("R5", ["R05"]), _rule_meant("R99", ["R05"])
+    (('R05',), ('R05',), ())
+    """
+    shape = _RULE_SHAPE.fullmatch(rule)
+    if shape is None:
+        return ()
+    meant = f"R{int(shape[1]):02d}{shape[2].lower()}"
+    valid = set(known) | {k.rstrip("abcdefghijklmnopqrstuvwxyz") for k in known}
+    return (meant,) if meant in valid and meant != rule else ()
+
+
+def _rule_ranges(known: Sequence[str]) -> str:
+    """The rule ids in short: numbers as a range, lettered parts by rule.
+
+    >>> _rule_ranges(["R01", "R02", "R03", "R03b", "R04", "R05a", "R05b", "R05c"])
+    'R01–R05 and R03b, R05a–c'
+    """
+    numbers = sorted({int(k[1:3]) for k in known})
+    spans: list[str] = []
+    start = previous = numbers[0]
+    for number in [*numbers[1:], None]:
+        if number is not None and number == previous + 1:
+            previous = number
+            continue
+        spans.append(f"R{start:02d}" + (f"–R{previous:02d}" if previous != start else ""))
+        if number is not None:
+            start = previous = number
+    parts: dict[str, list[str]] = {}
+    for k in known:
+        if k[3:]:
+            parts.setdefault(k[:3], []).append(k[3:])
+    lettered = [
+        ", ".join(base + letter for letter in letters)
+        if base in known or len(letters) == 1
+        else f"{base}{letters[0]}–{letters[-1]}"
+        for base, letters in parts.items()
+    ]
+    return ", ".join(spans) + (" and " + ", ".join(lettered) if lettered else "")

@@ -8,17 +8,24 @@ export without guessing. The log assigns `stream`, `stream_version`, `position`,
 
 from __future__ import annotations
 
+import codecs
+import gzip
+import io
 import json
+import re
+import zlib
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, Final, NamedTuple, cast
 
 from pydantic import ValidationError
 
-from caselog.errors import Problem
-from caselog.events import EVENT_TYPES, SUBJECT_FIELDS, Event, event_adapter
+from caselog.errors import IngestRejectedError, Problem
+from caselog.events import EVENT_TYPES, Event, event_adapter
+from caselog.events.base import INSTANT_PATTERN, LOCAL_TIME_PATTERN
+from caselog.events.schema import line_schema
 
 if TYPE_CHECKING:
-    pass
+    from collections.abc import Iterator
 
 LOG_ASSIGNED: Final = ("stream", "stream_version", "position", "recorded_at", "ingested_by")
 """Fields the log assigns at commit; never accepted in input (D2)."""
@@ -98,16 +105,30 @@ def parse_object(
     return ParsedLine(line, event, registered_at)
 
 
+_INSTANT: Final = re.compile(INSTANT_PATTERN)
+_LOCAL_TIME: Final = re.compile(LOCAL_TIME_PATTERN)
+
+
 def _timestamp(raw: object, line: int, problems: list[Problem]) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(str(raw))
-    except ValueError:
-        problems.append(Problem(line, "registered_at", f"not an ISO 8601 timestamp: {raw!r}"))
-        return None
-    if moment.tzinfo is None:
-        problems.append(Problem(line, "registered_at", "needs a time zone (e.g. +00:00 or Z)"))
-        return None
-    return moment
+    """`registered_at`: an RFC 3339 string with its zone; from Python, an aware datetime.
+
+    The same pattern is published in the historical schema, so both judge alike.
+    """
+    if isinstance(raw, datetime):
+        if raw.utcoffset() is not None:
+            return raw
+        reason = "needs a time zone (e.g. +00:00 or Z)"
+    elif isinstance(raw, str) and _INSTANT.fullmatch(raw):
+        return datetime.fromisoformat(raw)
+    elif isinstance(raw, str) and _LOCAL_TIME.fullmatch(raw):
+        reason = "needs a time zone (e.g. +00:00 or Z)"
+    else:
+        reason = (
+            "Input should be an RFC 3339 timestamp with a time zone, "
+            f"e.g. 2019-11-11T09:12:00+01:00 (got {_shown(raw)})"
+        )
+    problems.append(Problem(line, "registered_at", reason))
+    return None
 
 
 def _problems(error: ValidationError, line: int) -> list[Problem]:
@@ -129,11 +150,16 @@ def _problems(error: ValidationError, line: int) -> list[Problem]:
             reason = detail["msg"].removeprefix("Value error, ")
             found.append(Problem(line, path, reason))
         else:
-            shown = json.dumps(detail.get("input"), default=str, ensure_ascii=False)
-            if len(shown) > _SHOWN_INPUT:
-                shown = shown[: _SHOWN_INPUT - 1] + "…"
-            found.append(Problem(line, path, f"{detail['msg']} (got {shown})"))
+            found.append(Problem(line, path, f"{detail['msg']} (got {_shown(detail['input'])})"))
     return found
+
+
+def _shown(value: object) -> str:
+    """A refused input value as JSON, cut short."""
+    shown = json.dumps(value, default=str, ensure_ascii=False)
+    if len(shown) > _SHOWN_INPUT:
+        shown = shown[: _SHOWN_INPUT - 1] + "…"
+    return shown
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -151,40 +177,16 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
-def input_schema() -> dict[str, Any]:
-    """The JSON Schema of one input line: the event union, without log-assigned fields.
+def input_schema(*, historical: bool = False) -> dict[str, Any]:
+    """The JSON Schema of one input line: exactly what `parse_line` accepts of one line.
 
     `event_id` is required in input (a Python caller may omit it; `record()` makes one);
-    a correction's `replacement` carries no `event_id` (it keeps its target's).
+    a correction's `replacement` carries no `event_id` (it keeps its target's). The
+    fields the log assigns are unknown fields. `historical=True` gives the schema of a
+    historical import's lines, which carry `registered_at` (D3). Built and versioned in
+    `caselog.events.schema`; published in `docs/schema/`.
     """
-    schema = event_adapter.json_schema(mode="validation")
-    for definition in schema.get("$defs", {}).values():
-        properties = definition.get("properties", {})
-        if "event_id" in properties and "type" in properties:
-            required = definition.setdefault("required", [])
-            for name in ("event_id", "type"):
-                if name not in required:
-                    required.insert(0, name)
-    corrected = schema["$defs"]["EventCorrected"]["properties"]
-    corrected["replacement"] = {
-        "description": (
-            "The full corrected payload of the target: same type and subject ids, no event_id."
-        ),
-        "type": "object",
-        "required": ["type", "occurred_on", "actor"],
-        "not": {"required": ["event_id"]},
-    }
-    # Rules the models check in validators, stated in the schema for senders too.
-    for name in ("EventCorrected", "EventRetracted"):
-        schema["$defs"][name]["anyOf"] = [{"required": [field]} for field in SUBJECT_FIELDS]
-    for name in ("SubmittedToCourt", "CourtDecided"):
-        schema["$defs"][name]["oneOf"] = [
-            {"required": ["custody_id"], "not": {"required": ["care_decision_id"]}},
-            {"required": ["care_decision_id"], "not": {"required": ["custody_id"]}},
-        ]
-    schema["title"] = "caselog event (one JSON Lines line)"
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return schema
+    return line_schema(historical=historical)
 
 
 def to_line(event: Event, *, registered_at: datetime | None = None) -> str:
@@ -193,3 +195,105 @@ def to_line(event: Event, *, registered_at: datetime | None = None) -> str:
     if registered_at is not None:
         data["registered_at"] = registered_at.isoformat()
     return json.dumps(data, ensure_ascii=False)
+
+
+# -- reading input: bytes as people have them ------------------------------------------
+
+GZIP_MAGIC: Final = b"\x1f\x8b"
+"""The first two bytes of gzip data: a compressed input is recognised by them, not its name."""
+
+_FOREIGN_BOMS: Final = (  # UTF-32 LE before UTF-16 LE: FF FE 00 00 starts with FF FE
+    (codecs.BOM_UTF32_BE, "UTF-32 (big-endian, with a byte order mark)"),
+    (codecs.BOM_UTF32_LE, "UTF-32 (little-endian, with a byte order mark)"),
+    (codecs.BOM_UTF16_BE, "UTF-16 (big-endian, with a byte order mark)"),
+    (codecs.BOM_UTF16_LE, "UTF-16 (little-endian, with a byte order mark)"),
+)
+_HEAD = 4
+_BUFFER = 1 << 16
+
+
+def read_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    r"""(line number, raw line) for every non-blank line of a JSON Lines byte stream.
+
+    The stream is read once, front to back, so it may be a pipe or a FIFO. gzip data is
+    recognised by its first bytes, whatever the file is called, and decompressed; a UTF-8
+    byte order mark (what .NET and PowerShell write) is skipped. Line numbers count every
+    line, blank ones too.
+
+    >>> import io
+    >>> list(read_lines(io.BytesIO(b'\xef\xbb\xbf{"a": 1}\n\n{"b": 2}')))
+    [(1, b'{"a": 1}\n'), (3, b'{"b": 2}')]
+
+    Raises:
+        IngestRejectedError: the input is UTF-16 or UTF-32 (named, with how to convert it),
+            or its gzip data is damaged; the problem names the line reached.
+    """
+    head, body = _peeked(stream)
+    if not head.startswith(GZIP_MAGIC):
+        _refuse_foreign_encoding(head)
+        yield from _lines(body)
+        return
+    number = 0
+    try:
+        head, body = _peeked(cast("IO[bytes]", gzip.GzipFile(fileobj=body, mode="rb")))
+        _refuse_foreign_encoding(head)
+        for number, raw in _lines(body):  # `number` names the line where it broke
+            yield number, raw
+    except (OSError, EOFError, zlib.error) as error:
+        reason = f"damaged gzip data: {error}"
+        raise IngestRejectedError([Problem(number + 1, "", reason)], 1) from None
+
+
+def _lines(body: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    for number, raw in enumerate(body, start=1):
+        line = (
+            raw[len(codecs.BOM_UTF8) :] if number == 1 and raw.startswith(codecs.BOM_UTF8) else raw
+        )
+        if line.strip():
+            yield number, line
+
+
+def _refuse_foreign_encoding(head: bytes) -> None:
+    """Name a UTF-16 or UTF-32 input at once, instead of one 'not UTF-8' per line."""
+    encoding = next((name for bom, name in _FOREIGN_BOMS if head.startswith(bom)), None)
+    if encoding is None and len(head) >= 2 and 0 in head[:2]:  # noqa: PLR2004
+        # JSON in UTF-8 never starts with a NUL byte; `{` in UTF-16 or UTF-32 does.
+        order = "little-endian" if head[0] else "big-endian"
+        width = "32" if head[1:3] == b"\0\0" or head[:3] == b"\0\0\0" else "16"
+        encoding = f"UTF-{width} ({order}, without a byte order mark)"
+    if encoding is not None:
+        bits = encoding.split(maxsplit=1)[0]
+        reason = (
+            f"the input is {encoding}, not UTF-8: convert it first, "
+            f"e.g. with `iconv -f {bits} -t UTF-8`"
+        )
+        raise IngestRejectedError([Problem(1, "", reason)], 1)
+
+
+def _peeked(stream: IO[bytes]) -> tuple[bytes, IO[bytes]]:
+    """The first bytes of a stream, and the whole stream again: a pipe cannot seek back."""
+    head = b""
+    while len(head) < _HEAD and (more := stream.read(_HEAD - len(head))):
+        head += more
+    return head, io.BufferedReader(_Rejoined(head, stream), buffer_size=_BUFFER)
+
+
+class _Rejoined(io.RawIOBase):
+    """`head` followed by the rest of `stream`: a stream read ahead of, put together again."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        self._head = memoryview(head)
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:  # noqa: ANN401 - a writable buffer
+        if self._head:
+            size = min(len(buffer), len(self._head))
+            buffer[:size] = self._head[:size]
+            self._head = self._head[size:]
+            return size
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)

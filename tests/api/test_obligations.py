@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from caselog.api import COLUMNS, CaseLog, ManualClock, open_log
-from caselog.api.log import _rule_matches
+from caselog.api.judging import rule_matches
 from caselog.errors import SettingsError
 from caselog.events import ViolenceExposure
 from caselog.rules.model import Status
@@ -47,8 +47,8 @@ def test_filters_by_case_rule_and_status(log: CaseLog) -> None:
     """case_id, rule (with sub-ids) and status narrow the rows."""
     on = date(2024, 3, 1)
     assert {o.rule_id for o in log.obligations(on=on, rule="R03")} == {"R03"}
-    assert _rule_matches("R16b", "R16")
-    assert not _rule_matches("R05", "R0")
+    assert rule_matches("R16b", "R16")
+    assert not rule_matches("R05", "R0")
     assert {o.status for o in log.obligations(on=on, status="breached")} == {Status.BREACHED}
     assert log.obligations(on=on, case_id="c1").rows == log.obligations(on=on).rows
 

@@ -127,7 +127,8 @@ def test_re_recording_is_idempotent_and_reuse_is_refused(log: CaseLog) -> None:
 
 
 def test_an_unknown_case_is_a_lookup_error(log: CaseLog) -> None:
-    """Asking for a child the log never heard of raises UnknownCaseError."""
+    """Asking a log that holds other children about one it never heard of: UnknownCaseError."""
+    log.record(PrivateTalkHeld(event_id="t1", occurred_on=date(2024, 1, 1), **CHILD))
     with pytest.raises(UnknownCaseError):
         log.case("nobody", on=date(2024, 1, 1))
 

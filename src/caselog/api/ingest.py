@@ -1,11 +1,16 @@
 """Ingest: a whole batch of events, all or nothing, in two phases (DESIGN.md D6).
 
-Phase 1 reads the input once: JSON, schema, structural invariants against the stored
+Phase 1 checks the input: JSON, schema, structural invariants against the stored
 streams and the whole batch, and idempotency (an `event_id` already stored — or repeated in
 the batch — with the same canonical payload is skipped and counted; with another payload
 it is an error). Every problem is collected (the first 1,000 listed, all counted); any
 problem rejects the batch with nothing written. The validated rows go to a spool file, so
 memory holds ids and compact checks, never payloads.
+
+A file, a FIFO or standard input (`Path("-")`) is read once, as it streams by, into a copy
+of its bytes (in memory while small, then a temporary file): a retry reads that copy, never
+the input again, which may be a pipe that is empty by then (D6). Decompressing gzip,
+skipping a UTF-8 byte order mark and refusing UTF-16 is `caselog.interchange.read_lines`.
 
 Phase 2 replays the spool into one transaction. If another writer appended to the same
 streams meanwhile, the append conflicts and ingest starts again from phase 1 (three
@@ -14,22 +19,26 @@ retries).
 
 from __future__ import annotations
 
+import io
 import pickle
+import sys
 import tempfile
+from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, Final, cast
 
 from caselog.aggregates import StreamAggregate, aggregate_for
 from caselog.api.bulk import bulk_allocation
 from caselog.errors import ConcurrencyConflictError, IngestRejectedError, Problem
 from caselog.events import EventModel
-from caselog.interchange import ParsedLine, parse_line, parse_object
+from caselog.interchange import ParsedLine, parse_line, parse_object, read_lines
 from caselog.storage import LogRow, canonical_payload, topic_of
 from caselog.storage.port import chunked
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterator
     from datetime import datetime
 
     from caselog.events import Event
@@ -76,14 +85,39 @@ class _Plan:
 
 def ingest(
     store: EventStore,
-    source: Path | Sequence[str | dict[str, Any] | Event],
+    source: Path | IO[bytes] | Sequence[str | dict[str, Any] | Event],
     *,
     historical: bool,
     clock: Callable[[], datetime],
     actor: str,
     progress: Progress | None = None,
 ) -> IngestResult:
-    """Validate and write a batch, all or nothing; see the module docstring."""
+    """Validate and write a batch, all or nothing; see the module docstring.
+
+    `source` is a path (`Path("-")`: standard input), an open binary stream (read to its
+    end, not closed), or a sequence of JSON lines, dicts or events.
+    """
+    with ExitStack() as stack:
+        items = source if isinstance(source, Sequence) else _ReadOnce.of(source, stack)
+        return _ingest(
+            store,
+            items,
+            historical=historical,
+            clock=clock,
+            actor=actor,
+            progress=progress,
+        )
+
+
+def _ingest(
+    store: EventStore,
+    source: _ReadOnce | Sequence[str | dict[str, Any] | Event],
+    *,
+    historical: bool,
+    clock: Callable[[], datetime],
+    actor: str,
+    progress: Progress | None,
+) -> IngestResult:
     for attempt in range(1, RETRIES + 2):
         with bulk_allocation(), tempfile.TemporaryFile(prefix="caselog-ingest-") as spool:
             plan = _check(store, source, spool, historical=historical, progress=progress)
@@ -112,7 +146,7 @@ def ingest(
 
 def _check(
     store: EventStore,
-    source: Path | Sequence[str | dict[str, Any] | Event],
+    source: _ReadOnce | Sequence[str | dict[str, Any] | Event],
     spool: IO[bytes],
     *,
     historical: bool,
@@ -242,7 +276,7 @@ def _load_streams(
 
 
 def _parsed(
-    source: Path | Sequence[str | dict[str, Any] | Event],
+    source: _ReadOnce | Sequence[str | dict[str, Any] | Event],
     *,
     historical: bool,
     plan: _Plan,
@@ -271,15 +305,12 @@ def _parsed(
 
 
 def _items(
-    source: Path | Sequence[str | dict[str, Any] | Event],
+    source: _ReadOnce | Sequence[str | dict[str, Any] | Event],
 ) -> Iterator[tuple[int, Any, int]]:
     """(line number, item, size) for every non-blank input line or item."""
-    if isinstance(source, Path):
-        with source.open("rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                if not raw.strip():
-                    continue
-                yield number, raw, len(raw)
+    if isinstance(source, _ReadOnce):
+        for number, raw in source.lines():
+            yield number, raw, len(raw)
         return
     for number, item in enumerate(source, start=1):
         if not isinstance(item, str) or item.strip():
@@ -295,3 +326,70 @@ def _rows(spool: IO[bytes], total: int, progress: Progress | None) -> Iterator[L
         done += len(chunk)
         if progress is not None:
             progress("writing", done, total)
+
+
+_IN_MEMORY: Final = 8 << 20
+"""Inputs up to this size are kept in memory for a retry; larger ones go to a temporary file."""
+
+
+class _ReadOnce:
+    """An input file, FIFO or standard input, read once: a retry reads its copy (D6).
+
+    The copy is made as the first check reads the input (the raw bytes, gzip still
+    compressed), so reading costs one pass and a retry costs nothing from the source.
+    """
+
+    def __init__(self, stream: IO[bytes], spool: IO[bytes]) -> None:
+        self._tee: IO[bytes] = io.BufferedReader(_Tee(stream, spool), buffer_size=1 << 16)
+        self._spool = spool
+        self._started = False
+        self._complete = False
+
+    @classmethod
+    def of(cls, source: Path | IO[bytes], stack: ExitStack) -> _ReadOnce:
+        """Open `source` (a path, `-` for standard input, or a binary stream) to read once."""
+        if isinstance(source, Path):
+            if str(source) == "-":
+                source = sys.stdin.buffer
+            else:
+                source = stack.enter_context(source.open("rb"))
+        spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by the stack
+            max_size=_IN_MEMORY, prefix="caselog-input-"
+        )
+        stack.enter_context(spool)
+        return cls(source, cast("IO[bytes]", spool))
+
+    def lines(self) -> Iterator[tuple[int, bytes]]:
+        """(line number, raw line) of the non-blank lines: the input first, then its copy."""
+        if not self._started:
+            self._started = True
+            yield from read_lines(self._tee)
+            self._finish()
+            return
+        self._finish()
+        self._spool.seek(0)
+        yield from read_lines(self._spool)
+
+    def _finish(self) -> None:
+        """Copy whatever the first reading left unread (e.g. after a rejected first line)."""
+        if not self._complete:
+            while self._tee.read(1 << 16):
+                pass
+            self._complete = True
+
+
+class _Tee(io.RawIOBase):
+    """A readable stream that writes every byte read from `source` to `copy`."""
+
+    def __init__(self, source: IO[bytes], copy: IO[bytes]) -> None:
+        self._source = source
+        self._copy = copy
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:  # noqa: ANN401 - a writable buffer
+        data = self._source.read(len(buffer))
+        buffer[: len(data)] = data
+        self._copy.write(data)
+        return len(data)

@@ -7,16 +7,23 @@ answers exactly what the reference semantics (`caselog.projections.as_of`) defin
 
 from __future__ import annotations
 
-from collections import defaultdict
+import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import IO, TYPE_CHECKING, Any, Self, cast
 
 from caselog.aggregates import aggregate_for
 from caselog.api.bulk import bulk_allocation
 from caselog.api.clock import resolve_known_at, system_clock
+from caselog.api.export import export as export_events
 from caselog.api.ingest import IngestResult, ingest
+from caselog.api.judging import RULE_ARGUMENTS, judge_log, rule_matches, statuses
 from caselog.api.obligations import Obligations
-from caselog.errors import ConcurrencyConflictError, DuplicateEventError, UnknownCaseError
+from caselog.errors import (
+    ConcurrencyConflictError,
+    DuplicateEventError,
+    UnknownCaseError,
+    UnknownRuleError,
+)
 from caselog.events import Recorded
 from caselog.projections import (
     CaseState,
@@ -26,18 +33,17 @@ from caselog.projections import (
     matters_about,
     timeline_of,
 )
-from caselog.rules.evaluate import judge_streams
-from caselog.rules.model import Status
-from caselog.rules.registry import ALL_RULES
+from caselog.rules.model import FINDINGS, Status
+from caselog.rules.registry import RULES_BY_ID
 from caselog.rules.settings import DEFAULT_SETTINGS, Settings
-from caselog.storage import canonical_payload, open_store, row_for
-from caselog.storage.port import chunked
+from caselog.storage import canonical_payload, open_store, require_log, row_for
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator
     from datetime import date, datetime
     from types import TracebackType
 
+    from caselog.api.export import ExportProgress
     from caselog.api.ingest import Progress
     from caselog.events import Event
     from caselog.storage import EventStore
@@ -115,18 +121,27 @@ class CaseLog:
 
     def ingest(
         self,
-        source: str | Path | Iterable[str | dict[str, Any] | Event],
+        source: str | Path | IO[bytes] | Iterable[str | dict[str, Any] | Event],
         *,
         historical: bool = False,
         progress: Progress | None = None,
     ) -> IngestResult:
-        """Ingest a JSON Lines file (a path) or events, all or nothing (D6).
+        """Ingest JSON Lines or events, all or nothing (D6).
+
+        `source` is a path (`"-"`: standard input; gzip and a UTF-8 BOM are read), an open
+        binary stream (read once, to its end), or an iterable of lines, dicts or events.
 
         Raises:
             IngestRejectedError: any line is bad; `.errors` lists (line, field, reason).
             ConcurrencyConflictError: other writers kept winning after three retries.
         """
-        items = Path(source) if isinstance(source, str | Path) else list(source)
+        items: Path | IO[bytes] | list[str | dict[str, Any] | Event]
+        if isinstance(source, str | Path):
+            items = Path(source)
+        elif isinstance(source, io.BufferedIOBase | io.RawIOBase):
+            items = cast("IO[bytes]", source)
+        else:
+            items = list(cast("Iterable[str | dict[str, Any] | Event]", source))
         return ingest(
             self.store,
             items,
@@ -187,7 +202,16 @@ class CaseLog:
 
         `rule` takes an id (`R05`) or a rule with sub-ids (`R16` → R16a–c); `status` one
         status or several.
+
+        Raises:
+            UnknownRuleError: `rule` is no rule id (`R99`; `r05` suggests R05).
+            UnknownStatusError: a `status` is not a `Status` (the error lists them).
+            UnknownCaseError: `case_id` names no case file (close ids are suggested).
+            StoreNotFoundError: nothing was ever written to the log's URL.
         """
+        if rule is not None and rule not in RULE_ARGUMENTS:
+            raise UnknownRuleError(rule, known=list(RULES_BY_ID))
+        wanted = statuses(status)
         moment = self._moment(known_at)
         shared_names = self.store.streams("committee:")
         if case_id is None:
@@ -197,40 +221,69 @@ class CaseLog:
             own = self._case_history(case_id)
             shared_names += [f"home:{h}" for r in own if (h := r.event.subject_ids.get("home_id"))]
             names = [f"child:{case_id}"]
-        shared = _by_stream(self.store.read_streams(sorted(set(shared_names)), known_at=moment))
-        wanted = _statuses(status)
         with bulk_allocation():
-            found = judge_streams(
-                self._streams(names, shared, moment),
-                shared=shared,
+            found = judge_log(
+                self.store,
+                names,
+                shared_names,
                 on=on,
                 known_at=moment,
                 settings=self.settings,
                 case_id=case_id,
-                rules=ALL_RULES,
             )
             return Obligations(
                 tuple(
                     o
                     for o in found
-                    if (rule is None or _rule_matches(o.rule_id, rule))
+                    if (rule is None or rule_matches(o.rule_id, rule))
                     and (wanted is None or o.status in wanted)
                 )
             )
 
-    def _streams(
+    def cases(
         self,
-        names: Sequence[str],
-        shared: Mapping[str, list[Recorded[Event]]],
-        known_at: datetime,
-    ) -> Iterator[tuple[str, list[Recorded[Event]]]]:
-        """The streams `names` with their events, read a chunk of streams at a time."""
-        for chunk in chunked(names, _STREAMS_PER_READ):
-            unread = [name for name in chunk if name not in shared]
-            read = _by_stream(self.store.read_streams(unread, known_at=known_at)) if unread else {}
-            for name in chunk:
-                if records := shared.get(name) or read.get(name):
-                    yield name, records
+        *,
+        on: date,
+        known_at: date | datetime | None = None,
+        search: str | None = None,
+    ) -> dict[str, dict[Status, int]]:
+        """Every child's case file on `on` as the log showed it at `known_at`, with its findings.
+
+        A case file is listed once a fact of it (as recorded by `known_at`) occurred on or
+        before `on`. Maps each case id, in order, to how many of its obligations have each
+        status of `FINDINGS` (neither met nor not applicable); a case without findings maps
+        to `{}`. `search` keeps the ids that contain it, ignoring case: it matches case ids
+        only, never names or any other content (RULES.md §7.3).
+        """
+        moment = self._moment(known_at)
+        wanted = (search or "").casefold()
+        names = [
+            name
+            for name in self.store.streams("child:")
+            if wanted in name.partition(":")[2].casefold()
+        ]
+        found: dict[str, dict[Status, int]] = {}
+
+        def listed(name: str, records: list[Recorded[Event]]) -> bool:
+            if any(r.event.occurred_on <= on for r in records):
+                found[name.partition(":")[2]] = {}
+                return True
+            return False
+
+        with bulk_allocation():
+            for o in judge_log(
+                self.store,
+                names,
+                self.store.streams("committee:") + self.store.streams("home:"),
+                on=on,
+                known_at=moment,
+                settings=self.settings,
+                keep=listed,
+            ):
+                if o.status in FINDINGS:
+                    counts = found.setdefault(o.case_id, {})
+                    counts[o.status] = counts.get(o.status, 0) + 1
+        return found
 
     def _moment(self, known_at: date | datetime | None) -> datetime:
         """The transaction time to read at; by default now, and never before the last record.
@@ -238,6 +291,7 @@ class CaseLog:
         A clock set back (a replay, or another writer's faster clock) must not hide what
         is already in the log: "known now" means everything recorded.
         """
+        require_log(self.store)  # a mistyped path must not answer like an empty log
         moment = resolve_known_at(known_at, self.clock)
         if known_at is None and (last := self.store.last_recorded_at()) is not None:
             return max(moment, last)
@@ -245,8 +299,9 @@ class CaseLog:
 
     def _case_history(self, case_id: str) -> list[Recorded[Event]]:
         stored = self.store.read_streams([f"child:{case_id}"])
-        if not stored:
-            raise UnknownCaseError(case_id)
+        if not stored:  # suggest close ids: a list of the case streams, on the error path only
+            known = (s.removeprefix("child:") for s in self.store.streams("child:"))
+            raise UnknownCaseError(case_id, known=known)
         return stored
 
     # -- lifecycle --------------------------------------------------------------------
@@ -268,6 +323,30 @@ class CaseLog:
         """Close the log."""
         self.close()
 
+    # -- export -----------------------------------------------------------------------
+
+    def export(
+        self,
+        out: str | Path | IO[str],
+        *,
+        case_id: str | None = None,
+        known_at: date | datetime | None = None,
+        progress: ExportProgress | None = None,
+    ) -> int:
+        """Write the events recorded up to `known_at` as JSON Lines, in log order.
+
+        Each line carries its `registered_at` (the `recorded_at`, UTC), so `ingest(...,
+        historical=True)` into a new log reads it back as the same log (docs/export.md).
+        `out` is a text stream or a path (`.gz`: compressed; written whole or not at
+        all); `case_id` keeps one child's case file. Returns how many events were written.
+
+        Raises:
+            StoreNotFoundError: there is no log at this URL (an export never creates one).
+            UnknownCaseError: `case_id` names no case file in the log.
+        """
+        moment = None if known_at is None else resolve_known_at(known_at, self.clock)
+        return export_events(self.store, out, case_id=case_id, known_at=moment, progress=progress)
+
 
 def open_log(
     url: str | None = None,
@@ -275,33 +354,19 @@ def open_log(
     actor: str,
     clock: Callable[[], datetime] | None = None,
     settings: Settings | None = None,
+    create: bool | None = None,
 ) -> CaseLog:
-    """Open the log at `url` (default `sqlite:///caselog.db`, i.e. `./caselog.db`)."""
-    return CaseLog(open_store(url), actor=actor, clock=clock, settings=settings)
+    """Open the log at `url` (default `sqlite:///caselog.db`, i.e. `./caselog.db`).
 
+    Opening never creates a log by default: a log that is not there is created by the
+    first `record` or `ingest`, and a query before that raises `StoreNotFoundError`, so a
+    mistyped path cannot answer like an empty log. `create=True` creates it at once;
+    `create=False` requires it to exist, and raises at once if it does not.
 
-def _rule_matches(rule_id: str, wanted: str) -> bool:
-    """`R05` matches R05; `R16` also matches its lettered sub-ids R16a–c."""
-    return rule_id == wanted or (rule_id.startswith(wanted) and rule_id[len(wanted) :].isalpha())
-
-
-def _statuses(
-    status: Status | str | Iterable[Status | str] | None,
-) -> frozenset[Status] | None:
-    if status is None:
-        return None
-    if isinstance(status, str):
-        return frozenset({Status(status)})
-    return frozenset(Status(s) for s in status)
-
-
-_STREAMS_PER_READ: Final = 500
-"""How many streams one read asks for: few round trips, and bounded memory."""
-
-
-def _by_stream(records: Iterable[Recorded[Event]]) -> dict[str, list[Recorded[Event]]]:
-    """Records grouped by stream, each in the order given (log order)."""
-    grouped: dict[str, list[Recorded[Event]]] = defaultdict(list)
-    for record in records:
-        grouped[record.stream].append(record)
-    return grouped
+    Raises:
+        UnsupportedStoreError: the URL names no backend caselog has.
+        StoreNotFoundError: `create=False` and there is no log at `url`.
+        StorageError: the store cannot be opened; for PostgreSQL `ServerUnreachableError`,
+            `AuthenticationFailedError` or `DatabaseMissingError` say why.
+    """
+    return CaseLog(open_store(url, create=create), actor=actor, clock=clock, settings=settings)

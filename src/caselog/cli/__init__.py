@@ -6,12 +6,12 @@ Every command takes `--db URL` (default `sqlite:///caselog.db`, or `$CASELOG_URL
 
 from __future__ import annotations
 
-from caselog.cli import cases, compliance, demo, log
+from caselog.cli import cases, compliance, demo, export, log
 from caselog.cli.app import app
 
 __all__ = ["app", "main"]
 
-_COMMANDS = (log, cases, compliance, demo)  # importing a module registers its commands
+_COMMANDS = (log, cases, compliance, demo, export)  # importing a module registers its commands
 
 
 def main() -> None:

@@ -2,22 +2,73 @@
 
 from __future__ import annotations
 
+import difflib
 import getpass
+import os
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich import box
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.segment import Segment
+from rich.table import Table
+from typer.core import TyperGroup
 
 from caselog.api import CaseLog, open_log
-from caselog.errors import CaselogError, IngestRejectedError
+from caselog.cli.catalogue import Lang
+from caselog.dates import STOCKHOLM
+from caselog.errors import (
+    CaselogError,
+    IngestRejectedError,
+    StorageError,
+    UnknownRuleError,
+    UnknownStatusError,
+)
+from caselog.rules.model import Status
 from caselog.rules.settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
+
+    from typer._click.core import Context  # typer's own click: what its groups take
+
+
+class _Commands(TyperGroup):
+    """The command group, with a last line of defence: an error ends in one message.
+
+    Each command turns the errors it expects into a message and an exit code; a caselog
+    error that slips past one still ends in one line on standard error, not a traceback,
+    and a reader that stops reading (`caselog compliance | head`) ends the command quietly.
+    """
+
+    def invoke(self, ctx: Context) -> Any:  # noqa: ANN401 - whatever the command returns
+        """Run the command; map a stray caselog error to its message and exit code 1."""
+        try:
+            return super().invoke(ctx)
+        except CaselogError as error:
+            raise fail(error) from None
+        except BrokenPipeError:
+            # Python would complain again when it flushes stdout at exit: point it elsewhere.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+            raise typer.Exit(1) from None
 
 
 app = typer.Typer(
@@ -25,6 +76,7 @@ app = typer.Typer(
     help="The audit trail of Swedish municipal child-welfare casework, for any date.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=_Commands,
 )
 
 
@@ -68,10 +120,46 @@ KnownAt = Annotated[
     str | None,
     typer.Option(
         "--known-at",
+        metavar="DATE|TIMESTAMP",
         help="Transaction time: a date (end of that day, Swedish time) or an ISO timestamp "
         "(default: now).",
     ),
 ]
+LangOption = Annotated[
+    Lang, typer.Option("--lang", help="Language of headers, statuses and explanations.")
+]
+Zone = Annotated[
+    str,
+    typer.Option(
+        "--tz",
+        envvar="CASELOG_TZ",
+        metavar="ZONE",
+        help="Time zone of the timestamps in tables (IANA name).",
+    ),
+]
+DEFAULT_ZONE = "Europe/Stockholm"
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        try:
+            number = version("caselog")
+        except PackageNotFoundError:  # pragma: no cover - run from a source tree
+            number = "unknown"
+        sys.stdout.write(f"caselog {number}\n")
+        raise typer.Exit
+
+
+@app.callback()
+def _caselog(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    """The audit trail of Swedish municipal child-welfare casework, for any date."""
 
 
 def actor_of(actor: str | None) -> str:
@@ -86,6 +174,16 @@ def parse_date(text: str, option: str) -> date:
     except ValueError:
         msg = f"not a date (YYYY-MM-DD): {text!r}"
         raise typer.BadParameter(msg, param_hint=option) from None
+
+
+def parse_period(start: str | None, end: str | None) -> tuple[date | None, date | None]:
+    """`--from` and `--to`: the first and last day of a period, either open."""
+    first = parse_date(start, "--from") if start else None
+    last = parse_date(end, "--to") if end else None
+    if first and last and last < first:
+        msg = f"the period ends ({last}) before it begins ({first})"
+        raise typer.BadParameter(msg, param_hint="--to")
+    return first, last
 
 
 def parse_known_at(text: str | None) -> date | datetime | None:
@@ -106,7 +204,50 @@ def parse_known_at(text: str | None) -> date | datetime | None:
             "a timestamp needs a time zone, e.g. 2019-11-25T08:00+01:00",
             param_hint="--known-at",
         )
+    try:  # the log reads it in UTC and in Swedish time: both must exist
+        moment.astimezone(UTC).astimezone(STOCKHOLM)
+    except OverflowError:
+        msg = f"out of range: {text!r}"
+        raise typer.BadParameter(msg, param_hint="--known-at") from None
     return moment
+
+
+def parse_statuses(values: list[str] | None, option: str) -> list[Status] | None:
+    """Statuses given as repeated options or separated by commas, or a usage error.
+
+    An unknown status is named with the valid ones, and the closest when there is one.
+    """
+    if not values:
+        return None
+    words = [word.strip().lower() for value in values for word in value.split(",")]
+    statuses = []
+    valid = [s.value for s in Status]
+    for word in filter(None, words):
+        if word not in valid:
+            close = difflib.get_close_matches(word, valid, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            msg = f"no status {word!r}{hint}; the statuses are {', '.join(valid)}"
+            raise typer.BadParameter(msg, param_hint=option)
+        statuses.append(Status(word))
+    return statuses or None
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    """A `--tz` time zone by its IANA name (`Europe/Stockholm`, `UTC`), or a usage error."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        msg = f"no time zone {name!r}; give an IANA name such as Europe/Stockholm or UTC"
+        raise typer.BadParameter(msg, param_hint="--tz") from None
+
+
+def local_time(moment: datetime, zone: ZoneInfo) -> str:
+    """A timestamp in a table: to the minute, in `zone`, with the zone shown.
+
+    >>> local_time(datetime(2019, 10, 2, 8, 15, tzinfo=UTC), STOCKHOLM)
+    '2019-10-02 10:15 CEST'
+    """
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def open_or_exit(
@@ -114,13 +255,30 @@ def open_or_exit(
     actor: str | None,
     clock: Callable[[], datetime] | None = None,
     settings: Settings | None = None,
+    *,
+    create: bool | None = None,
 ) -> CaseLog:
-    """Open the log, or print why not and exit 2."""
+    """Open the log, or print why not and exit 2.
+
+    Reading never creates a log (a mistyped path must not answer "0 obligations"). By
+    default (`create=None`) a missing log is created by the first write (`ingest`,
+    `demo`), and a query before that fails with `StoreNotFoundError` (exit 2) leaving
+    nothing behind; `create=False` requires the log at once, `create=True` creates it.
+    """
     try:
-        return open_log(db, actor=actor_of(actor), clock=clock, settings=settings)
+        return open_log(db, actor=actor_of(actor), clock=clock, settings=settings, create=create)
     except CaselogError as error:
-        consoles.err.print(f"[red]error:[/red] {error}")
+        consoles.err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
         raise typer.Exit(2) from None
+
+
+def exit_code(error: CaselogError) -> int:
+    """2 for a wrong question (an unknown rule or status) or a store that fails, else 1.
+
+    `docs/cli.md`: 1 is a refusal (a rejected file, an unknown case), 2 a usage error or a
+    store that cannot be opened.
+    """
+    return 2 if isinstance(error, UnknownRuleError | UnknownStatusError | StorageError) else 1
 
 
 def fail(error: CaselogError) -> typer.Exit:
@@ -132,8 +290,57 @@ def fail(error: CaselogError) -> typer.Exit:
         if error.total > len(error.errors):
             consoles.err.print(f"  … and {error.total - len(error.errors)} more")
     else:
-        consoles.err.print(f"[red]error:[/red] {error}", highlight=False)
-    return typer.Exit(1)
+        consoles.err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
+    return typer.Exit(exit_code(error))
+
+
+class Trimmed:
+    """A renderable printed without trailing blanks: table cells and wrapped lines end clean.
+
+    What a pipe or a test reads line by line should not depend on the padding rich adds.
+    """
+
+    def __init__(self, renderable: RenderableType) -> None:
+        """Wrap `renderable`."""
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """The lines of the renderable, each without its trailing blanks."""
+        for line in console.render_lines(self.renderable, options, pad=False):
+            while line and not line[-1].control and not line[-1].text.rstrip():
+                line.pop()
+            if line and not line[-1].control:
+                last = line[-1]
+                line[-1] = Segment(last.text.rstrip(), last.style)
+            yield from line
+            yield Segment.line()
+
+
+def plain_table(**options: Any) -> Table:  # noqa: ANN401 - rich's Table options
+    """A table without frame: a rule under the header, columns two spaces apart."""
+    return Table(
+        box=box.SIMPLE,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+        **options,
+    )
+
+
+@contextmanager
+def working(description: str) -> Iterator[None]:
+    """A spinner on standard error while long work runs, shown only on a terminal."""
+    spinner = Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        TimeElapsedColumn(),
+        console=consoles.err,
+        transient=True,
+        disable=not consoles.err.is_terminal,
+    )
+    with spinner:
+        spinner.add_task(description, total=None)
+        yield
 
 
 def progress_bar() -> Progress:

@@ -1,67 +1,172 @@
-"""`caselog case` and `caselog timeline`: one case file, on both time axes."""
+"""`caselog cases`, `caselog case` and `caselog timeline`: the case files, on both time axes.
+
+Tables show timestamps in Swedish time (or `--tz`) with the zone named; JSON and CSV keep
+them in UTC, ISO 8601 with `Z`.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from caselog.cli.app import (
+    DEFAULT_ZONE,
     Actor,
     CaseFormat,
     Db,
     Format,
     KnownAt,
+    LangOption,
+    Trimmed,
+    Zone,
     app,
     consoles,
     fail,
+    local_time,
     open_or_exit,
     parse_date,
     parse_known_at,
+    parse_zone,
+    plain_table,
+    working,
 )
+from caselog.cli.catalogue import Catalogue, Lang
 from caselog.dates import swedish_date
 from caselog.errors import CaselogError
+from caselog.rules.model import FINDINGS, Status
 
 if TYPE_CHECKING:
-    pass
+    from zoneinfo import ZoneInfo
+
+_FINDINGS = [s for s in Status if s in FINDINGS]  # in the order of D7
+
+
+@app.command()
+def cases(
+    on: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Valid date (default: today).")
+    ] = None,
+    known_at: KnownAt = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TEXT", help="Only case ids containing this text (ids only, never names)."
+        ),
+    ] = None,
+    with_findings: Annotated[
+        bool, typer.Option("--with-findings", help="Only cases with findings on --on.")
+    ] = False,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.TABLE,
+    lang: LangOption = Lang.EN,
+    db: Db = None,
+    actor: Actor = None,
+) -> None:
+    """List the case files (child ids), with their findings on a date by status."""
+    day = parse_date(on, "--on") if on else swedish_date(datetime.now(UTC))
+    moment = parse_known_at(known_at)
+    with open_or_exit(db, actor) as log, working(f"judging duties on {day}"):
+        try:
+            listed = log.cases(on=day, known_at=moment, search=search)
+        except CaselogError as error:
+            raise fail(error) from None
+    if with_findings:
+        listed = {case_id: counts for case_id, counts in listed.items() if counts}
+    rows = [
+        {
+            "case_id": case_id,
+            "findings": sum(counts.values()),
+            **{s.value: counts.get(s, 0) for s in _FINDINGS},
+        }
+        for case_id, counts in listed.items()
+    ]
+    if fmt is Format.JSON:
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return
+    if fmt is Format.CSV:
+        writer = csv.DictWriter(sys.stdout, fieldnames=["case_id", "findings", *_FINDINGS])
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    words = Catalogue(lang)
+    title = words("cases on", on=day)
+    if known_at:
+        title += ", " + words("known at", at=known_at)
+    table = plain_table()
+    table.add_column(words("case"), overflow="fold")  # a long id folds, never cut
+    table.add_column(words("findings"), justify="right")
+    for status in _FINDINGS:
+        table.add_column(words.status(status), justify="right")
+    for row in rows:
+        table.add_row(
+            Text(str(row["case_id"])),
+            str(row["findings"]),
+            *(str(row[s.value] or "") for s in _FINDINGS),
+        )
+    consoles.out.print(Text(title, style="bold"), overflow="fold")
+    if rows:
+        consoles.out.print(Trimmed(table))
+    with_any = sum(1 for row in rows if row["findings"])
+    consoles.out.print(
+        words("cases count", count=len(rows)) + ", " + words("with findings", count=with_any),
+        highlight=False,
+    )
 
 
 @app.command()
 def case(
     case_id: Annotated[str, typer.Argument(help="The child's id (child_id).")],
-    on: Annotated[str | None, typer.Option(help="Valid date (default: today).")] = None,
+    on: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Valid date (default: today).")
+    ] = None,
     known_at: KnownAt = None,
     fmt: Annotated[CaseFormat, typer.Option("--format")] = CaseFormat.TABLE,
+    tz: Zone = DEFAULT_ZONE,
     db: Db = None,
     actor: Actor = None,
 ) -> None:
     """Show a case's state on a date, as the log showed it at --known-at."""
+    day = parse_date(on, "--on") if on else swedish_date(datetime.now(UTC))
+    moment = parse_known_at(known_at)
+    zone = parse_zone(tz)
     with open_or_exit(db, actor) as log:
-        day = parse_date(on, "--on") if on else swedish_date(datetime.now(UTC))
         try:
-            state = log.case(case_id, on=day, known_at=parse_known_at(known_at))
+            state = log.case(case_id, on=day, known_at=moment)
         except CaselogError as error:
             raise fail(error) from None
-    data = state.model_dump(mode="json")
     if fmt is CaseFormat.JSON:
+        data = state.model_dump(mode="json")
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
     table = Table(title=f"case {case_id} on {day}", show_header=False)
-    for key, value in data.items():
-        table.add_row(key, _brief(value))
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1)
+    for key, value in state.model_dump().items():
+        table.add_row(key, Text(_brief(value, zone)))
     consoles.out.print(table)
 
 
-def _brief(value: Any) -> str:  # noqa: ANN401 - any JSON value
-    if isinstance(value, list):
-        return f"{len(value)} item(s)" + (f": {_brief(value[-1])} (latest)" if value else "")
+def _brief(value: Any, zone: ZoneInfo) -> str:  # noqa: ANN401 - any field value
+    """A field of the case state in one cell: lists by their count and latest item."""
+    if isinstance(value, list | tuple):
+        latest = f": {_brief(value[-1], zone)} (latest)" if value else ""
+        return f"{len(value)} item(s){latest}"
     if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items() if v not in (None, [], {}))
+        return ", ".join(
+            f"{k}={_brief(v, zone)}" for k, v in value.items() if v not in (None, [], (), {})
+        )
+    if isinstance(value, datetime):
+        return local_time(value, zone)
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "value"):  # an enum: its stable value
+        return str(value.value)
     return "—" if value is None else str(value)
 
 
@@ -70,13 +175,16 @@ def timeline(
     case_id: Annotated[str, typer.Argument(help="The child's id (child_id).")],
     known_at: KnownAt = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.TABLE,
+    tz: Zone = DEFAULT_ZONE,
     db: Db = None,
     actor: Actor = None,
 ) -> None:
     """List a case's events with both time axes; mark late registrations and corrections."""
+    moment = parse_known_at(known_at)
+    zone = parse_zone(tz)
     with open_or_exit(db, actor) as log:
         try:
-            entries = log.timeline(case_id, known_at=parse_known_at(known_at))
+            entries = log.timeline(case_id, known_at=moment)
         except CaselogError as error:
             raise fail(error) from None
     rows = [entry.model_dump(mode="json") for entry in entries]
@@ -87,16 +195,18 @@ def timeline(
         writer.writeheader()
         writer.writerows(rows)
     else:
-        table = Table(title=f"timeline of case {case_id}")
-        for column in ("pos", "occurred_on", "recorded_at", "type", "marks", "summary"):
-            table.add_column(column)
+        table = plain_table()
+        table.add_column("pos", justify="right")
+        table.add_column("occurred", no_wrap=True)
+        table.add_column("recorded", min_width=10)
+        table.add_column("event")
         for entry in entries:
+            marks = f" [{', '.join(entry.marks)}]" if entry.marks else ""
             table.add_row(
                 str(entry.position),
                 str(entry.occurred_on),
-                entry.recorded_at.strftime("%Y-%m-%d %H:%M"),
-                entry.type,
-                ", ".join(entry.marks),
-                entry.summary,
+                local_time(entry.recorded_at, zone),
+                Text(f"{entry.summary}{marks}"),
             )
-        consoles.out.print(table)
+        consoles.out.print(Text(f"timeline of case {case_id}", style="bold"), overflow="fold")
+        consoles.out.print(Trimmed(table))

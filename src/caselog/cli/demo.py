@@ -6,20 +6,27 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
-from caselog.api import ManualClock, Obligations
+from caselog.api import ManualClock
 from caselog.cli.app import (
     Actor,
     Db,
+    Trimmed,
     app,
     consoles,
+    fail,
     open_or_exit,
+    plain_table,
     progress_bar,
+    working,
 )
+from caselog.cli.catalogue import Catalogue
+from caselog.cli.compliance import write_summary
 from caselog.dates import swedish_date
 from caselog.demo import DemoConfig, DemoSummary, generate
-from caselog.rules.model import FINDINGS, Status
+from caselog.errors import CaselogError, IngestRejectedError
+from caselog.rules.model import FINDINGS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -28,9 +35,14 @@ if TYPE_CHECKING:
     from caselog.events import Event
 
 
+_MAX_CHILDREN = 10_000_000
+
+
 @app.command()
 def demo(
-    children: Annotated[int, typer.Option(help="How many children.")] = 3000,
+    children: Annotated[
+        int, typer.Option(min=0, max=_MAX_CHILDREN, help="How many children.")
+    ] = 3000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same log).")] = 2019,
     db: Db = None,
     actor: Actor = None,
@@ -40,53 +52,69 @@ def demo(
     summary = DemoSummary()
     clock = ManualClock(datetime(2000, 1, 1, tzinfo=UTC))
     written = skipped = 0
-    with open_or_exit(db, actor or "demo", clock) as log, progress_bar() as bar:
-        task = bar.add_task("recording", total=None)
-        for registered_at, events in _days(generate(config, summary=summary)):
-            clock.set(registered_at)
-            result = log.ingest(events)
-            written += result.written
-            skipped += result.already_stored
-            bar.advance(task, len(events))
+    with open_or_exit(db, actor or "demo", clock) as log:
+        held = log.store.count()
+        with progress_bar() as bar:
+            task = bar.add_task("recording", total=None)
+            for registered_at, events in _days(generate(config, summary=summary)):
+                clock.set(registered_at)
+                try:
+                    result = log.ingest(events)
+                except CaselogError as error:
+                    bar.stop()
+                    raise _refused(error, log.url, held) from None
+                written += result.written
+                skipped += result.already_stored
+                bar.advance(task, len(events))
         url = log.url
-        bar.stop()
-        consoles.out.print(
-            f"recorded {written} event(s) about {summary.children} children into {url}"
-            + (f" ({skipped} were already there)" if skipped else "")
-        )
-        patterns = Table(title="IVO patterns put into the demo municipality")
+        recorded = f"recorded {written} event(s) about {summary.children} children into {url}"
+        already = f" ({skipped} were already there)" if skipped else ""
+        consoles.out.print(Trimmed(Text(recorded + already)))
+        patterns = plain_table()
         patterns.add_column("pattern")
         patterns.add_column("cases", justify="right")
         for pattern, count in summary.pattern_counts().items():
             patterns.add_row(pattern, str(count))
-        consoles.out.print(patterns)
-        consoles.out.print(_judged(log.obligations(on=config.end), f"judged on {config.end}"))
+        consoles.out.print(Text("IVO patterns put into the demo municipality", style="bold"))
+        consoles.out.print(Trimmed(patterns))
+        with working(f"judging duties on {config.end}"):
+            judged = log.obligations(on=config.end)
+        write_summary(consoles.out, judged, Catalogue(), f"judged on {config.end}")
         box = config.box_registered_on - timedelta(days=1)
-        then = log.obligations(on=box, known_at=box, status=FINDINGS)
-        now = log.obligations(on=box, status=FINDINGS)
+        with working(f"judging duties on {box}"):
+            then = log.obligations(on=box, known_at=box, status=FINDINGS)
+            now = log.obligations(on=box, status=FINDINGS)
         consoles.out.print(
-            f"findings about {box}: {len(then)} as the records showed that day, "
-            f"{len(now)} as known now (papers registered late, corrections, retractions)"
+            Trimmed(
+                Text(
+                    f"findings about {box}: {len(then)} as the records showed that day, "
+                    f"{len(now)} as known now (papers registered late, corrections, "
+                    "retractions)"
+                )
+            )
         )
+    where = "" if db is None else f" --db {url}"
+    consoles.out.print(
+        Trimmed(
+            Text(
+                f"next: caselog cases --with-findings{where}\n"
+                f"      caselog compliance --on {box} --summary{where}"
+            )
+        )
+    )
 
 
-def _judged(found: Obligations, title: str) -> Table:
-    """A rule × status count table: what the rules found."""
-    counts: dict[str, dict[str, int]] = {}
-    for o in found:
-        row = counts.setdefault(o.rule_id, {})
-        row[o.status.value] = row.get(o.status.value, 0) + 1
-    table = Table(title=title)
-    table.add_column("rule")
-    for status in Status:
-        table.add_column(status.value, justify="right")
-    for rule_id, row in sorted(counts.items(), key=lambda item: _rule_order(item[0])):
-        table.add_row(rule_id, *(str(row.get(status.value, "")) for status in Status))
-    return table
-
-
-def _rule_order(rule_id: str) -> tuple[int, str]:
-    return int(rule_id[1:3]), rule_id[3:]
+def _refused(error: CaselogError, url: str, held: int) -> typer.Exit:
+    """Why the demo stopped; a log that held events before is most likely another demo's."""
+    if held and isinstance(error, IngestRejectedError) and error.errors:
+        consoles.err.print(
+            f"error: {url} already held {held} event(s) that this demo contradicts (a demo "
+            f"made with another --seed or --children?); record it into a new --db. "
+            f"The first problem: {error.errors[0]}",
+            highlight=False,
+        )
+        return typer.Exit(1)
+    return fail(error)
 
 
 def _days(batches: Iterable[DemoBatch]) -> Iterator[tuple[datetime, list[Event]]]:

@@ -16,15 +16,108 @@ from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any, ClassVar, Final, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    Strict,
+    StringConstraints,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 ID_PATTERN: Final = r"^[A-Za-z0-9._:-]{1,128}$"
 """Ids (event ids and subject ids): 1–128 of `[A-Za-z0-9._:-]` (DESIGN.md D2)."""
 
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+# Strict input (issue 12): a value has the JSON type its field names, in JSON Lines, in
+# dicts given to `ingest` and in Python constructors alike. Strings are never read as
+# booleans or numbers, numbers never as dates. (A model-wide `strict=True` would also
+# refuse enum values and ISO date strings from Python callers, so strictness is per type.)
+Id = Annotated[str, StringConstraints(strict=True, pattern=ID_PATTERN)]
+MunicipalityCode = Annotated[str, StringConstraints(strict=True, pattern=r"^[0-9]{4}$")]
 """SCB's municipality code (kommunkod): four digits, e.g. 2083 for Hedemora."""
-Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
+Text = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=10_000)]
+Flag = Annotated[bool, Strict()]
+"""A JSON boolean: `true` or `false`, never `"yes"`, `"false"` or `1`."""
+
+
+def _whole_number(value: object) -> object:
+    """A JSON number without a fractional part is an integer (as JSON Schema defines it)."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+Integer = Annotated[int, BeforeValidator(_whole_number), Strict()]
+"""A JSON integer: `2019` (or `2019.0`, the same JSON number), never `"2019"` or `true`."""
+
+_YEAR: Final = r"(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+_MONTH_DAY: Final = (
+    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    r"|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+_LEAP_YEAR: Final = (
+    r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+)
+_CALENDAR_DAY: Final = rf"(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
+_TIME: Final = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
+_ZONE: Final = r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+
+DATE_PATTERN: Final = rf"^{_CALENDAR_DAY}$"
+"""A day of the calendar, `YYYY-MM-DD` (0001-01-01 to 9999-12-31, leap years exact).
+
+Published in the JSON Schema beside `format: date`, so that a validator that treats
+`format` as a mere annotation (the Draft 2020-12 default) still refuses `2019-02-30`.
+"""
+INSTANT_PATTERN: Final = rf"^{_CALENDAR_DAY}T{_TIME}{_ZONE}$"
+"""An RFC 3339 instant with its zone: `2019-11-11T09:12:00+01:00`, `…T08:12:00.5Z`."""
+LOCAL_TIME_PATTERN: Final = rf"^{_CALENDAR_DAY}T{_TIME}$"
+"""An instant without a zone: refused, with a message saying so."""
+
+_DATE_SHAPE: Final = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+class _CalendarDay:
+    """The core schema of `Day`: a `YYYY-MM-DD` string, or from Python a `date` object.
+
+    A string is first checked for its shape (so `2019-11-11T00:00:00` and numbers, which
+    pydantic would read as dates, are refused) and then parsed (so `2019-02-30` is refused
+    with the reason). A `datetime` is not a date.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: object, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        shape = core_schema.custom_error_schema(
+            core_schema.str_schema(pattern=_DATE_SHAPE, strict=True),
+            custom_error_type="date_format",
+            custom_error_message="Input should be a date in the format YYYY-MM-DD",
+        )
+        from_text = core_schema.chain_schema([shape, core_schema.date_schema()])
+        return core_schema.json_or_python_schema(
+            json_schema=from_text,
+            python_schema=core_schema.no_info_wrap_validator_function(_day_object, from_text),
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+
+
+def _day_object(value: object, handler: core_schema.ValidatorFunctionWrapHandler) -> object:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    return handler(value)
+
+
+Day = Annotated[date, _CalendarDay()]
+"""A date: `YYYY-MM-DD` in JSON; a `date` (not a `datetime`) or that string from Python."""
 
 SUBJECT_FIELDS: Final = ("child_id", "matter_id", "home_id", "committee_id")
 """The subject ids in stream-choosing order: an event goes to the first one it has."""
@@ -58,6 +151,14 @@ class DecidedBy(StrEnum):
     COURT = "court"
     """The administrative court (förvaltningsrätten): valid only for a care decision under
     LVU 2 § or 3 § (LVU 4 §, RULES.md §4.28 R07)."""
+
+
+def present(*names: str) -> dict[str, Any]:
+    """A JSON Schema true of an object where each of `names` is present and not null."""
+    return {
+        "required": list(names),
+        "properties": {name: {"not": {"type": "null"}} for name in names},
+    }
 
 
 def _not_a_court(value: DecidedBy) -> DecidedBy:
@@ -117,8 +218,8 @@ class EventModel(BaseModel):
 
     event_id: Id = Field(default_factory=new_event_id)
     type: str
-    occurred_on: date
-    actor: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    occurred_on: Day
+    actor: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=256)]
 
     @property
     def subject_ids(self) -> dict[str, str]:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from caselog.events.base import CommitteeEvent
+from caselog.events.base import CommitteeEvent, Integer
 
 
 class Body(StrEnum):
@@ -30,4 +30,4 @@ class FosterHomeListSentToIVO(CommitteeEvent):
     """The annual list of children in family homes was sent to IVO (SoF 7 kap. 1 §)."""
 
     type: Literal["foster_home_list_sent_to_ivo"] = "foster_home_list_sent_to_ivo"
-    year: int = Field(ge=1980, le=2200)
+    year: Integer = Field(ge=1980, le=2200)

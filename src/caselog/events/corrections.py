@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Literal, Self
 
 from pydantic import (
+    ConfigDict,
     FieldSerializationInfo,
     ValidationInfo,
     field_serializer,
@@ -19,12 +20,24 @@ from pydantic import (
     model_validator,
 )
 
-from caselog.events.base import SUBJECT_FIELDS, EventModel, Id, Text, without_empty_additions
+from caselog.events.base import (
+    SUBJECT_FIELDS,
+    EventModel,
+    Id,
+    Text,
+    present,
+    without_empty_additions,
+)
 from caselog.events.facts import DiscriminatedFact, FactEvent
 
 
 class _TargetsEvent(EventModel):
     """An event that names another event in the same stream by its id."""
+
+    # `_has_a_subject`, stated for JSON Schema validators (caselog.events.schema).
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [present(name) for name in SUBJECT_FIELDS]}
+    )
 
     child_id: Id | None = None
     matter_id: Id | None = None

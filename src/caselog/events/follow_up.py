@@ -34,7 +34,7 @@ class InterventionKind(StrEnum):
     OTHER = "other"
 
 
-Quarter = Annotated[str, StringConstraints(pattern=r"^\d{4}-Q[1-4]$")]
+Quarter = Annotated[str, StringConstraints(strict=True, pattern=r"^[0-9]{4}-Q[1-4]$")]
 """A calendar quarter, `2024-Q1`."""
 
 

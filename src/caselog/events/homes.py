@@ -20,4 +20,4 @@ class HomeInvestigationCompleted(HomeEvent):
 
     type: Literal["home_investigation_completed"] = "home_investigation_completed"
     home_type: HomeType
-    by_municipality: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    by_municipality: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=128)]

@@ -6,11 +6,10 @@ Statutes: SoL (2001:453) 11 kap. 1, 1 a §§ and 14 kap. 1 b §; SoL (2025:400) 
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from caselog.events.base import ChildEvent, Id, Text
+from caselog.events.base import ChildEvent, Day, Flag, Id, Text
 
 
 class ReporterCategory(StrEnum):
@@ -64,7 +63,7 @@ class CaseFileOpened(ChildEvent):
     """A case file (personakt) was opened for a child; `born_on` feeds age-based duties."""
 
     type: Literal["case_file_opened"] = "case_file_opened"
-    born_on: date
+    born_on: Day
 
 
 class ReportReceived(ChildEvent):
@@ -76,9 +75,9 @@ class ReportReceived(ChildEvent):
 
     type: Literal["report_received"] = "report_received"
     reporter_category: ReporterCategory
-    mandatory_reporter: bool
+    mandatory_reporter: Flag
     violence_exposure: ViolenceExposure = ViolenceExposure.NONE
-    close_relative: bool = False
+    close_relative: Flag = False
     """The perpetrator or victim of the violence is a close relative (närstående)."""
 
 
@@ -108,7 +107,7 @@ class PreAssessmentExtended(ChildEvent):
 
     type: Literal["pre_assessment_extended"] = "pre_assessment_extended"
     report_event_id: Id
-    until_on: date
+    until_on: Day
     reason_code: PreAssessmentReason
     reasons: Text
 

@@ -5,13 +5,12 @@ Statutes: SoL (2001:453) 11 kap. 1–2 §§; SoL (2025:400) 14 kap. 2 §, 20 kap
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import Field
 
-from caselog.events.base import ChildEvent, Decider, Id, Text
+from caselog.events.base import ChildEvent, Day, Decider, Id, Text
 
 
 class InvestigationOutcome(StrEnum):
@@ -72,7 +71,7 @@ class InvestigationExtended(ChildEvent):
 
     type: Literal["investigation_extended"] = "investigation_extended"
     investigation_id: Id
-    new_due_on: date | None = None
+    new_due_on: Day | None = None
     reasons: Text | None = None
     decided_by: Decider
 

@@ -6,13 +6,12 @@ Statutes: LVU 6–9 §§ (immediate custody, submission to court, application), 
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Literal, Self
 
-from pydantic import model_validator
+from pydantic import ConfigDict, model_validator
 
-from caselog.events.base import ChildEvent, Decider, Id
+from caselog.events.base import ChildEvent, Day, Decider, Id, present
 
 
 class CourtOutcome(StrEnum):
@@ -30,6 +29,11 @@ class CourtOutcome(StrEnum):
 
 class _CustodyOrCareDecision(ChildEvent):
     """An event about either an immediate custody or a care decision, exactly one."""
+
+    # `_exactly_one_reference`, stated for JSON Schema validators (caselog.events.schema).
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [present("custody_id"), present("care_decision_id")]}
+    )
 
     custody_id: Id | None = None
     care_decision_id: Id | None = None
@@ -97,7 +101,7 @@ class CourtExtendedDeadline(ChildEvent):
 
     type: Literal["court_extended_deadline"] = "court_extended_deadline"
     custody_id: Id
-    until_on: date
+    until_on: Day
 
 
 class ContactRestrictionDecided(ChildEvent):

@@ -6,17 +6,16 @@ SOSFS 2011:5 (lex Sarah); SOSFS 2011:9 (systematic quality work).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import ClassVar, Literal
 
-from caselog.events.base import Id, MatterEvent
+from caselog.events.base import Day, Flag, Id, MatterEvent
 
 
 class DeviationReported(MatterEvent):
     """A deviation (avvikelse) from routine or quality was reported."""
 
     type: Literal["deviation_reported"] = "deviation_reported"
-    is_lex_sarah: bool = False
+    is_lex_sarah: Flag = False
     child_ids: list[Id] | None = None
     """The children the deviation is about, so that their timelines show it."""
 
@@ -27,7 +26,7 @@ class DeviationTriaged(MatterEvent):
     """The deviation was triaged: is it an impropriety (missförhållande) under lex Sarah?"""
 
     type: Literal["deviation_triaged"] = "deviation_triaged"
-    is_lex_sarah: bool
+    is_lex_sarah: Flag
 
 
 class DeviationClosed(MatterEvent):
@@ -43,7 +42,7 @@ class LexSarahReported(MatterEvent):
     """
 
     type: Literal["lex_sarah_reported"] = "lex_sarah_reported"
-    observed_on: date
+    observed_on: Day
     child_ids: list[Id] | None = None
     """The children the impropriety concerns, so that their timelines show it."""
 
@@ -60,7 +59,7 @@ class LexSarahConcluded(MatterEvent):
     """The lex Sarah investigation concluded; `serious` = allvarligt missförhållande."""
 
     type: Literal["lex_sarah_concluded"] = "lex_sarah_concluded"
-    serious: bool
+    serious: Flag
 
 
 class LexSarahReportedToIVO(MatterEvent):

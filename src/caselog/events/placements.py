@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar, Literal, Self
 
-from pydantic import model_validator
+from pydantic import ConfigDict, model_validator
 
 from caselog.events.base import ChildEvent, DecidedBy, Decider, HomeType, Id, MunicipalityCode, Text
 
@@ -73,6 +73,14 @@ class Requester(StrEnum):
 
 class CareDecided(ChildEvent):
     """A decision on care (beslut om vård) by the committee or a court."""
+
+    # `_court_only_for_lvu`, stated for JSON Schema validators (caselog.events.schema).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"required": ["decided_by"], "properties": {"decided_by": {"const": "court"}}},
+            "then": {"properties": {"legal_basis": {"enum": ["lvu_2", "lvu_3"]}}},
+        }
+    )
 
     type: Literal["care_decided"] = "care_decided"
     care_decision_id: Id

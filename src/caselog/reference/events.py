@@ -84,7 +84,7 @@ from it. Other dates in a payload (`until_on`, `born_on`, `new_due_on`) are data
 source (a user or system id) | required |
 | subject ids | {subjects} (string (id)) | the sender | as the type needs; they choose \
 the stream |
-| `registered_at` | ISO 8601 timestamp with a time zone | the sender, only under \
+| `registered_at` | RFC 3339 timestamp with a time zone | the sender, only under \
 `caselog ingest --historical` | only there; it becomes `recorded_at` (D3) |
 | {assigned} | — | the log, at commit | refused: "assigned by the log; it cannot be sent" |
 

@@ -183,19 +183,28 @@ class Obligation:
     asked for, so that a municipality's rows do not each carry two sentences."""
 
     @property
+    def sentence_en(self) -> str:
+        """The duty with its due date, in English (the explanation without the status)."""
+        return _sentence(self.wording.en, str(self.effective_due_on or self.due_on or "—"))
+
+    @property
+    def sentence_sv(self) -> str:
+        """The duty with its due date, in Swedish (the explanation without the status)."""
+        return _sentence(self.wording.sv, str(self.effective_due_on or self.due_on or "—"))
+
+    @property
     def explanation_en(self) -> str:
         """One line in English: the duty, its due date and where it stands."""
-        return self._explain(self.wording.en, _STATUS_EN)
+        return f"{self.sentence_en} — {_STATUS_EN[self.status].say(self._days)}"
 
     @property
     def explanation_sv(self) -> str:
         """One line in Swedish: the duty, its due date and where it stands."""
-        return self._explain(self.wording.sv, _STATUS_SV)
+        return f"{self.sentence_sv} — {_STATUS_SV[self.status].say(self._days)}"
 
-    def _explain(self, template: str, phrases: dict[Status, _Phrase]) -> str:
-        due = str(self.effective_due_on or self.due_on or "—")
-        days = self.days_late if self.days_late is not None else self.days_overdue
-        return f"{_sentence(template, due)} — {phrases[self.status].say(days)}"
+    @property
+    def _days(self) -> int | None:
+        return self.days_late if self.days_late is not None else self.days_overdue
 
     def as_record(self) -> dict[str, Any]:
         """The row as a JSON-ready dict with the D7 field names (dates ISO, enums by value)."""

@@ -10,15 +10,22 @@ last `recorded_at` read under the lock is the true maximum, with concurrent writ
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import psycopg
 from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
-from caselog.errors import ConcurrencyConflictError, StorageError
+from caselog.errors import (
+    ConcurrencyConflictError,
+    StorageError,
+    StoreNotFoundError,
+    UnsupportedStoreError,
+)
 from caselog.storage.mapping import LogRow, recorded_from
 from caselog.storage.port import (
     Appended,
@@ -27,6 +34,7 @@ from caselog.storage.port import (
     chunked,
     stored_event,
 )
+from caselog.storage.postgres_diagnosis import Server, diagnosed
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Iterator
@@ -39,6 +47,7 @@ if TYPE_CHECKING:
 TABLE = "caselog_events"
 _PAGE = 5000
 _CREATE_LOCK = 0x6361_7365_6C6F_67  # "caselog"
+_CONNECT_TIMEOUT: Final = 5  # seconds
 
 
 class PostgresLogRecorder(PostgresApplicationRecorder):
@@ -95,32 +104,82 @@ class PostgresLogRecorder(PostgresApplicationRecorder):
 class PostgresEventStore:
     """The log in a PostgreSQL database (`postgresql://user@host:port/dbname`)."""
 
-    def __init__(self, url: str) -> None:
-        """Connect and create the table if needed."""
-        parsed = make_url(url)
+    def __init__(self, url: str, *, create: bool | None = True) -> None:
+        """Connect, say why not if that fails, and create the table if asked to.
+
+        `create=True` creates the table (and the URL's schema) now; `False` requires the
+        log (`StoreNotFoundError` otherwise); `None` leaves a missing table to the first
+        append. One direct connection comes first, so that a failure names its cause
+        (`ServerUnreachableError`, `AuthenticationFailedError`, `DatabaseMissingError`)
+        rather than a pool's timeout.
+        """
+        try:
+            parsed = make_url(url)
+        except (ValueError, ArgumentError) as error:
+            msg = f"not a PostgreSQL URL (postgresql://user:password@host:port/dbname): {error}"
+            raise UnsupportedStoreError(msg) from None
         self.url = parsed.render_as_string(hide_password=True)
+        self._server = Server(
+            host=parsed.host or "127.0.0.1",
+            port=parsed.port or 5432,
+            user=parsed.username or "postgres",
+            password=parsed.password or "",
+            dbname=parsed.database or "postgres",
+            connect_timeout=_CONNECT_TIMEOUT,
+        )
+        self._schema = str(parsed.query.get("schema", "public"))
+        self._has_schema, has_table = self._probe()
+        if create is False and not has_table:
+            raise self.missing()
         try:
             self.datastore = PostgresDatastore(
-                dbname=parsed.database or "postgres",
-                host=parsed.host or "127.0.0.1",
-                port=parsed.port or 5432,
-                user=parsed.username or "postgres",
-                password=parsed.password or "",
-                schema=str(parsed.query.get("schema", "public")),
+                **self._server.params(),
+                schema=self._schema,
                 originator_id_type="text",
                 pool_size=2,
                 max_overflow=4,
-                connect_timeout=5,
+                connect_timeout=_CONNECT_TIMEOUT,
             )
             self.recorder = PostgresLogRecorder(self.datastore)
-            self._create_table()
+            if create or has_table:
+                self._create_table()
         except (PersistenceError, psycopg.Error) as error:
             msg = f"cannot open {self.url}: {error}"
             raise StorageError(msg) from error
+        self._pending = not (create or has_table)
         self._table = SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(TABLE))
 
+    def exists(self) -> bool:
+        """Whether the log's table exists; a log still to be created is looked for again."""
+        if self._pending:
+            with self.datastore.get_connection() as conn:
+                self._has_schema, has_table = _found(conn, self._schema)
+            self._pending = not has_table
+        return not self._pending
+
+    def missing(self) -> StoreNotFoundError:
+        """The error for a database without the log: no such schema, or no table."""
+        s = self._server
+        where = f"no log in database {s.dbname!r} at {s.where}"
+        what = (
+            f" (schema {self._schema!r})" if self._has_schema else f": no schema {self._schema!r}"
+        )
+        return StoreNotFoundError(
+            f"{where}{what} (reading never creates a log; writing to it does)", url=self.url
+        )
+
+    def _probe(self) -> tuple[bool, bool]:
+        """Connect once, directly: whether the schema and the log's table exist."""
+        try:
+            with psycopg.connect(
+                **self._server.params(), connect_timeout=_CONNECT_TIMEOUT, autocommit=True
+            ) as conn:
+                return _found(conn, self._schema)
+        except psycopg.Error as error:
+            raise diagnosed(error, self._server, self.url) from None
+
     def _create_table(self) -> None:
-        """Create the table under an advisory lock.
+        """Create the schema if needed and the table, under an advisory lock.
 
         `CREATE TABLE IF NOT EXISTS` is not atomic in PostgreSQL: two first writers can both
         pass the check and collide in the catalogue. The lock makes them take turns.
@@ -128,14 +187,24 @@ class PostgresEventStore:
         with self.datastore.get_connection() as conn:
             conn.execute("SELECT pg_advisory_lock(%s)", (_CREATE_LOCK,))
             try:
+                if not _found(conn, self._schema)[0]:
+                    conn.execute(SQL("CREATE SCHEMA {}").format(Identifier(self._schema)))
                 self.recorder.create_table()
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (_CREATE_LOCK,))
+        self._has_schema = True
 
     def append(
         self, rows: Iterable[LogRow], *, clock: Callable[[], datetime], ingested_by: str
     ) -> Appended:
         """Write all rows in one transaction; any conflict rolls all of it back."""
+        if self._pending:
+            try:
+                self._create_table()
+            except (PersistenceError, psycopg.Error) as error:
+                msg = f"cannot create the log in {self.url}: {error}"
+                raise StorageError(msg) from error
+            self._pending = False
         try:
             with self.datastore.transaction(commit=True) as curs:
                 self.recorder._lock_table(curs)  # noqa: SLF001
@@ -240,13 +309,15 @@ class PostgresEventStore:
     def count(self) -> int:
         """How many events the log holds."""
         rows = self._query(SQL("SELECT COUNT(*) AS n FROM {}").format(self._table), [])
-        return int(rows[0]["n"])
+        return int(rows[0]["n"]) if rows else 0
 
     def close(self) -> None:
         """Release the connection pool."""
         self.datastore.close()
 
     def _query(self, sql: SQL | Any, params: list[Any]) -> list[Any]:
+        if not self.exists():  # nothing written yet: an empty log, created by the first append
+            return []
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(sql, params)
             return list(curs.fetchall())
@@ -262,3 +333,18 @@ def _recorded(row: Any) -> Recorded[Event]:
         recorded_at=row["recorded_at"].astimezone(UTC),
         ingested_by=row["ingested_by"],
     )
+
+
+def _found(conn: psycopg.Connection[Any], schema: str) -> tuple[bool, bool]:
+    """Whether `schema` and the log's table in it exist."""
+    row = (
+        conn.cursor(row_factory=tuple_row)
+        .execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = %s), "
+            "EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = %s)",
+            (schema, schema, TABLE),
+        )
+        .fetchone()
+    )
+    assert row is not None  # noqa: S101
+    return bool(row[0]), bool(row[1])

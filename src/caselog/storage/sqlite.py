@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,7 @@ from eventsourcing.sqlite import (
     SQLiteDatastore,
 )
 
-from caselog.errors import ConcurrencyConflictError, StorageError
+from caselog.errors import ConcurrencyConflictError, StorageError, StoreNotFoundError
 from caselog.storage.mapping import LogRow, recorded_from
 from caselog.storage.port import (
     Appended,
@@ -96,15 +96,75 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder):
 class SQLiteEventStore:
     """The log in an SQLite file (`sqlite:///path.db`) or in memory (`sqlite://`)."""
 
-    def __init__(self, path: str | None) -> None:
-        """Open (and create) the log; `path=None` means a private in-memory database."""
-        if path is None:
-            self.url = "sqlite://"
-            db_name = f"file:caselog-{uuid.uuid4().hex}?mode=memory&cache=shared"
+    def __init__(self, path: str | None, *, create: bool | None = True) -> None:
+        """Open the log; `path=None` means a private in-memory database.
+
+        `create=True` creates the file (and its directories) now; `False` requires a log
+        there (`StoreNotFoundError` otherwise, and nothing is created); `None` opens the
+        file if it exists and otherwise waits for the first append to create it.
+        """
+        self.path = None if path is None else Path(path)
+        self.url = "sqlite://" if path is None else f"sqlite:///{path}"
+        self._pending = False
+        if self.path is None:
+            self._open(f"file:caselog-{uuid.uuid4().hex}?mode=memory&cache=shared")
+        elif self.path.is_dir():
+            msg = f"cannot open {self.url}: {self.path} is a directory"
+            raise StorageError(msg)
+        elif create or self.path.exists():
+            if create is False:
+                self._require_table()
+            self._open_file()
+        elif create is False:
+            raise self.missing()
         else:
-            self.url = f"sqlite:///{path}"
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            db_name = path
+            self._pending = True
+
+    def exists(self) -> bool:
+        """Whether the log exists; a log still to be created is looked for again."""
+        if self._pending and self.path is not None and self.path.is_file():
+            self._open_file()  # another writer created it meanwhile
+        return not self._pending
+
+    def missing(self) -> StoreNotFoundError:
+        """The error for a log that is not there: the path, and the first missing part."""
+        path = self.path or Path()
+        where = str(path) if path.is_absolute() else f"{path} ({path.absolute()})"
+        absent = path.absolute()
+        while not absent.parent.exists():
+            absent = absent.parent
+        what = "no such file" if absent == path.absolute() else f"no such directory {absent}"
+        return StoreNotFoundError(
+            f"no log at {where}: {what} (reading never creates a log; writing to it does)",
+            url=self.url,
+        )
+
+    def _require_table(self) -> None:
+        """Refuse an existing file that holds no log, without writing to it."""
+        path = self.path or Path()
+        try:
+            with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as db:
+                found = db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)
+                ).fetchone()
+        except sqlite3.Error as error:
+            msg = f"cannot open {self.url}: {error}"
+            raise StorageError(msg) from error
+        if found is None:
+            msg = f"no log at {path}: the file holds no caselog log"
+            raise StoreNotFoundError(msg, url=self.url)
+
+    def _open_file(self) -> None:
+        """Open (and create) the file and its directories."""
+        path = self.path or Path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            msg = f"cannot open {self.url}: {error}"
+            raise StorageError(msg) from error
+        self._open(str(path))
+
+    def _open(self, db_name: str) -> None:
         self.datastore = SQLiteDatastore(db_name, originator_id_type="text")
         self.recorder = SQLiteLogRecorder(self.datastore)
         try:
@@ -112,9 +172,12 @@ class SQLiteEventStore:
         except Exception as error:
             msg = f"cannot open {self.url}: {error}"
             raise StorageError(msg) from error
+        self._pending = False
 
     @contextmanager
     def _write(self) -> Iterator[SQLiteCursor]:
+        if self._pending:
+            self._open_file()
         with self.datastore.get_connection(commit=True) as connection:
             cursor = connection.cursor()
             cursor.execute("BEGIN IMMEDIATE")
@@ -243,13 +306,17 @@ class SQLiteEventStore:
 
     def count(self) -> int:
         """How many events the log holds."""
-        return int(self._query(f"SELECT COUNT(*) FROM {TABLE}", [])[0][0])
+        rows = self._query(f"SELECT COUNT(*) FROM {TABLE}", [])
+        return int(rows[0][0]) if rows else 0
 
     def close(self) -> None:
         """Release the connections."""
-        self.datastore.close()
+        if not self._pending:
+            self.datastore.close()
 
     def _query(self, sql: str, params: list[Any]) -> list[Any]:
+        if not self.exists():  # nothing written yet: an empty log, created by the first append
+            return []
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, params)
             return list(c.fetchall())

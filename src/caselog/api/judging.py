@@ -1,0 +1,108 @@
+"""Judging the log stream by stream, for `CaseLog.obligations` and `CaseLog.cases`.
+
+The homes and committees that child case files refer to are read once; the streams asked
+about are read 500 at a time and judged one by one (`judge_streams`), so judging a
+municipality holds one chunk of case files at a time, not the whole log (issue 10).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Final
+
+from caselog.errors import UnknownStatusError
+from caselog.rules.evaluate import judge_streams
+from caselog.rules.model import Status
+from caselog.rules.registry import ALL_RULES, RULES_BY_ID
+from caselog.storage.port import chunked
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+    from datetime import date, datetime
+
+    from caselog.events import Event, Recorded
+    from caselog.rules.model import Obligation
+    from caselog.rules.settings import Settings
+    from caselog.storage import EventStore
+
+STREAMS_PER_READ: Final = 500
+"""How many streams one read asks for: few round trips, and bounded memory."""
+
+RULE_ARGUMENTS: Final = frozenset(RULES_BY_ID) | {r.rstrip("abcdefgh") for r in RULES_BY_ID}
+"""What `rule=` takes: every rule id, and a number without its letter (R16 → R16a–c)."""
+
+
+def judge_log(
+    store: EventStore,
+    names: Sequence[str],
+    shared_names: Iterable[str],
+    *,
+    on: date,
+    known_at: datetime,
+    settings: Settings,
+    case_id: str | None = None,
+    keep: Callable[[str, list[Recorded[Event]]], bool] | None = None,
+) -> Iterator[Obligation]:
+    """The obligations of the streams `names` (those `keep` accepts), stream by stream.
+
+    `shared_names` are the homes and committees the rules may look up; they are read once.
+    """
+    shared = by_stream(store.read_streams(sorted(set(shared_names)), known_at=known_at))
+    streams = (
+        (name, records)
+        for name, records in _read(store, names, shared, known_at)
+        if keep is None or keep(name, records)
+    )
+    return judge_streams(
+        streams,
+        shared=shared,
+        on=on,
+        known_at=known_at,
+        settings=settings,
+        case_id=case_id,
+        rules=ALL_RULES,
+    )
+
+
+def _read(
+    store: EventStore,
+    names: Sequence[str],
+    shared: Mapping[str, list[Recorded[Event]]],
+    known_at: datetime,
+) -> Iterator[tuple[str, list[Recorded[Event]]]]:
+    """The streams `names` with their events, read a chunk of streams at a time."""
+    for chunk in chunked(names, STREAMS_PER_READ):
+        unread = [name for name in chunk if name not in shared]
+        read = by_stream(store.read_streams(unread, known_at=known_at)) if unread else {}
+        for name in chunk:
+            if records := shared.get(name) or read.get(name):
+                yield name, records
+
+
+def by_stream(records: Iterable[Recorded[Event]]) -> dict[str, list[Recorded[Event]]]:
+    """Records grouped by stream, each in the order given (log order)."""
+    grouped: dict[str, list[Recorded[Event]]] = defaultdict(list)
+    for record in records:
+        grouped[record.stream].append(record)
+    return grouped
+
+
+def rule_matches(rule_id: str, wanted: str) -> bool:
+    """`R05` matches R05; `R16` also matches its lettered sub-ids R16a–c."""
+    return rule_id == wanted or (rule_id.startswith(wanted) and rule_id[len(wanted) :].isalpha())
+
+
+def statuses(status: Status | str | Iterable[Status | str] | None) -> frozenset[Status] | None:
+    """The statuses asked for, or None for all.
+
+    Raises:
+        UnknownStatusError: one is not a `Status` (the error lists them).
+    """
+    if status is None:
+        return None
+    given = [status] if isinstance(status, str) else list(status)
+    valid = [s.value for s in Status]
+    for s in given:
+        if s not in valid:
+            raise UnknownStatusError(s, known=valid)
+    return frozenset(Status(s) for s in given)

@@ -1,0 +1,154 @@
+"""Why a PostgreSQL connection failed: unreachable, refused, or no such database.
+
+eventsourcing's pool reports every failure as "couldn't get a connection after 5.00 sec";
+a user needs to know which of the three it was, and what to do about it (issue 12). psycopg
+gives no SQLSTATE for a failed connection, so libpq's message decides; for a server that
+answers in another language, a look at the maintenance database still tells a missing
+database apart.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from typing import Any, Final
+
+import psycopg
+
+from caselog.errors import (
+    AuthenticationFailedError,
+    DatabaseMissingError,
+    ServerUnreachableError,
+    StorageError,
+)
+
+
+@dataclass(frozen=True)
+class Server:
+    """Where and as whom to connect."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    dbname: str
+    connect_timeout: int
+    """Seconds to wait for a connection (libpq's `connect_timeout`)."""
+
+    @property
+    def where(self) -> str:
+        """`host:port`."""
+        return f"{self.host}:{self.port}"
+
+    def params(self) -> dict[str, Any]:
+        """Keyword arguments for `psycopg.connect` and `PostgresDatastore`."""
+        return {
+            "host": self.host,
+            "port": self.port,
+            "user": self.user,
+            "password": self.password,
+            "dbname": self.dbname,
+        }
+
+
+_UNREACHABLE: Final = (
+    (("connection refused",), "connection refused (is the server running, on port {port}?)"),
+    (("timeout expired", "timed out"), "no answer within {timeout} s (is the host up?)"),
+    (
+        (
+            "failed to resolve host",
+            "could not translate host name",
+            "name or service not known",
+            "nodename nor servname",
+            "name resolution",
+        ),
+        "no such host {host!r}",
+    ),
+    (("no route to host", "network is unreachable", "host is unreachable"), "host unreachable"),
+    (
+        ("ssl negotiation", "server closed the connection unexpectedly"),
+        "something answered, but not as PostgreSQL does",
+    ),
+)
+"""libpq's own (client-side, English) messages for a server not reached → our reason."""
+
+
+def diagnosed(error: psycopg.Error, server: Server, url: str) -> StorageError:
+    """The caselog error for a failed connection: which of unreachable, refused, missing.
+
+    psycopg gives no SQLSTATE for a failed connection, so libpq's message decides; for a
+    server that answers in another language, a look at the maintenance database still
+    tells a missing database apart.
+    """
+    text = str(error).lower()
+    where, user, db = server.where, server.user, server.dbname
+    if f'database "{db.lower()}" does not exist' in text:
+        return _database_missing_error(server, url)
+    refusal = _refusal(text, server)
+    if refusal is not None:
+        return AuthenticationFailedError(
+            f"PostgreSQL at {where} refused user {user!r}: {refusal}", url=url, user=user
+        )
+    for needles, reason in _UNREACHABLE:
+        if any(needle in text for needle in needles):
+            detail = reason.format(
+                host=server.host, port=server.port, timeout=server.connect_timeout
+            )
+            return ServerUnreachableError(
+                f"cannot reach PostgreSQL at {where}: {detail}",
+                url=url,
+                host=server.host,
+                port=server.port,
+            )
+    if _database_missing(server):
+        return _database_missing_error(server, url)
+    lines = str(error).strip().splitlines()
+    return StorageError(f"cannot open {url}: {lines[-1].strip() if lines else repr(error)}")
+
+
+def _database_missing_error(server: Server, url: str) -> DatabaseMissingError:
+    """No such database, and the `createdb` command that makes it."""
+    hint = shlex.join(
+        ["createdb", "-h", server.host, "-p", str(server.port), "-U", server.user, server.dbname]
+    )
+    return DatabaseMissingError(
+        f"no database {server.dbname!r} on PostgreSQL at {server.where}; create it with: {hint}",
+        url=url,
+        database=server.dbname,
+        hint=hint,
+    )
+
+
+def _refusal(text: str, server: Server) -> str | None:
+    """Why the server refused the user, if it did (libpq's and the server's wording)."""
+    if f'role "{server.user.lower()}" does not exist' in text:
+        return (
+            f"no such role (use an existing user in the URL, or create it: "
+            f"{shlex.join(['createuser', '-h', server.host, '-p', str(server.port), server.user])})"
+        )
+    if "password authentication failed" in text:
+        return "wrong password"
+    if "no password supplied" in text or "password is required" in text:
+        return "a password is required (in the URL, postgresql://user:password@…, or ~/.pgpass)"
+    if "no pg_hba.conf entry" in text:
+        return f"pg_hba.conf lets it connect to database {server.dbname!r} from nowhere here"
+    if "permission denied for database" in text:
+        return f"no CONNECT privilege on database {server.dbname!r}"
+    if "authentication failed" in text:
+        return "authentication failed"
+    return None
+
+
+def _database_missing(server: Server) -> bool:
+    """Whether the server answers for its maintenance database but lacks `server.dbname`."""
+    if server.dbname == "postgres":
+        return False
+    params = {**server.params(), "dbname": "postgres"}
+    try:
+        with psycopg.connect(**params, connect_timeout=server.connect_timeout) as conn:
+            row = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (server.dbname,)
+            ).fetchone()
+    except psycopg.Error:
+        return False
+    return row is None
