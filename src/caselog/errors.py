@@ -23,7 +23,9 @@ CaselogError
     ├── StoreNotFoundError (LookupError)      no log there: reading never creates one
     │   └── DatabaseMissingError                  the PostgreSQL database does not exist
     ├── ServerUnreachableError (ConnectionError)  no PostgreSQL answers at host:port
-    └── AuthenticationFailedError             the server refused the user or password
+    ├── AuthenticationFailedError             the server refused the user or password
+    ├── LogBusyError (TimeoutError)           another writer held the lock too long: retry
+    └── StorageFullError                      the disk (or temp dir) of the store is full
 ```
 
 Every error carries its data as attributes, not only in the message, so callers can act
@@ -68,10 +70,13 @@ class Problem:
 class InvalidEventError(CaselogError, ValueError):
     """An event that does not validate against the vocabulary or its stream."""
 
-    def __init__(self, problem: Problem) -> None:
-        """Wrap one `Problem`."""
-        super().__init__(str(problem))
+    def __init__(self, problem: Problem, *, problems: Sequence[Problem] = ()) -> None:
+        """Wrap one `Problem`; `problems` are all of them, when the event has several."""
+        more = len(problems) - 1
+        super().__init__(str(problem) + (f" (and {more} more)" if more > 0 else ""))
         self.problem = problem
+        self.problems = tuple(problems) or (problem,)
+        """Every problem found in the event (`record()` lists them all), the first first."""
         self.line = problem.line
         self.field = problem.field
         self.reason = problem.reason
@@ -308,3 +313,25 @@ def _rule_ranges(known: Sequence[str]) -> str:
         for base, letters in parts.items()
     ]
     return ", ".join(spans) + (" and " + ", ".join(lettered) if lettered else "")
+
+
+class LogBusyError(StorageError, TimeoutError):
+    """Another writer held the log's write lock for longer than the busy timeout.
+
+    Nothing of this write was stored; trying again later is safe.
+    """
+
+    def __init__(self, message: str, *, url: str, timeout: float) -> None:
+        """Name the store and the seconds waited."""
+        super().__init__(message)
+        self.url = url
+        self.timeout = timeout
+
+
+class StorageFullError(StorageError):
+    """The store's disk (or its temporary directory) is full; nothing of the write stayed."""
+
+    def __init__(self, message: str, *, url: str) -> None:
+        """Name the store."""
+        super().__init__(message)
+        self.url = url

@@ -17,11 +17,11 @@ import zlib
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, Final, NamedTuple, cast
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from caselog.errors import IngestRejectedError, Problem
-from caselog.events import EVENT_TYPES, Event, event_adapter
-from caselog.events.base import INSTANT_PATTERN, LOCAL_TIME_PATTERN
+from caselog.events import EVENT_TYPES, Event, EventModel, event_adapter
+from caselog.events.base import FIRST_DAY, INSTANT_PATTERN, LAST_DAY, LOCAL_TIME_PATTERN
 from caselog.events.schema import line_schema
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 LOG_ASSIGNED: Final = ("stream", "stream_version", "position", "recorded_at", "ingested_by")
 """Fields the log assigns at commit; never accepted in input (D2)."""
 
-_SHOWN_INPUT = 60
+_SHOWN_INPUT = 80
 
 
 class ParsedLine(NamedTuple):
@@ -56,7 +56,10 @@ def parse_line(
         except ValidationError:
             pass
         else:
-            if "event_id" in event.model_fields_set:
+            fields = event.model_fields_set
+            if "event_id" in fields and (
+                _colons(text) == len(fields) or _without_repeated_keys(text)
+            ):
                 return ParsedLine(line, event, None)
     if isinstance(text, bytes):
         try:
@@ -64,12 +67,51 @@ def parse_line(
         except UnicodeDecodeError as error:
             return [Problem(line, "", f"not UTF-8 (byte {error.start + 1})")]
     try:
-        data = json.loads(text.rstrip("\r\n"))
+        data = json.loads(text.rstrip("\r\n"), object_pairs_hook=_without_repeats)
     except json.JSONDecodeError as error:
         return [Problem(line, "", f"invalid JSON: {error.msg} (column {error.colno})")]
+    except _RepeatedKeyError as error:
+        return [Problem(line, "", f"duplicate key {_quoted(error.key)}")]
+    except RecursionError:
+        return [Problem(line, "", "invalid JSON: nested too deeply")]
+    except ValueError:  # int() of more than sys.get_int_max_str_digits() digits
+        return [Problem(line, "", "invalid JSON: a number with too many digits")]
     if not isinstance(data, dict):
         return [Problem(line, "", "a line must be a JSON object")]
     return parse_object(data, line, historical=historical)
+
+
+# A key repeated in an object is refused: JSON parsers disagree on which one wins (RFC 8259
+# §4), and pydantic's takes the last. Each key is followed by its own colon, so a line of
+# a valid event with as many colons as fields set cannot repeat one; only a line with more
+# (a colon in a text, a correction's replacement) is parsed once more, key by key.
+def _colons(text: str | bytes) -> int:
+    return text.count(b":") if isinstance(text, bytes) else text.count(":")
+
+
+def _without_repeated_keys(text: str | bytes) -> bool:
+    try:
+        json.loads(text, object_pairs_hook=_without_repeats)
+    except (_RepeatedKeyError, ValueError, RecursionError):
+        return False  # the slow path names the problem
+    return True
+
+
+class _RepeatedKeyError(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _RepeatedKeyError(key)
+            seen.add(key)
+    return data
 
 
 def parse_object(
@@ -105,6 +147,36 @@ def parse_object(
     return ParsedLine(line, event, registered_at)
 
 
+def parse_event(event: EventModel, line: int = 0) -> ParsedLine | list[Problem]:
+    """Validate an event object again, as if it were its input line (issue 11).
+
+    A model built with `model_construct` (or changed behind pydantic's back) was never
+    validated: its fields are read as they are and judged like a dict's, so it is refused
+    with the same (line, field, reason) problems as the line it stands for, never stored.
+    A valid event comes back as the validated copy.
+    """
+    data = {name: _fields(item) for name, item in vars(event).items()}
+    return parse_object(data, line)
+
+
+def _fields(value: object) -> object:
+    """A value as it is (not serialised: a wrong value stays what it is), models as dicts.
+
+    A model inside an event is a correction's `replacement`: its `event_id` is left out,
+    as in its input line (it keeps its target's).
+    """
+    if isinstance(value, BaseModel):
+        nested = isinstance(value, EventModel)
+        return {
+            name: _fields(item)
+            for name, item in vars(value).items()
+            if not (nested and name == "event_id")
+        }
+    if isinstance(value, list | tuple):
+        return [_fields(item) for item in value]
+    return value
+
+
 _INSTANT: Final = re.compile(INSTANT_PATTERN)
 _LOCAL_TIME: Final = re.compile(LOCAL_TIME_PATTERN)
 
@@ -115,9 +187,12 @@ def _timestamp(raw: object, line: int, problems: list[Problem]) -> datetime | No
     The same pattern is published in the historical schema, so both judge alike.
     """
     if isinstance(raw, datetime):
-        if raw.utcoffset() is not None:
+        if raw.utcoffset() is None:
+            reason = "needs a time zone (e.g. +00:00 or Z)"
+        elif FIRST_DAY <= raw.date() <= LAST_DAY:
             return raw
-        reason = "needs a time zone (e.g. +00:00 or Z)"
+        else:
+            reason = f"a time from {FIRST_DAY} to {LAST_DAY} (got {raw.isoformat()})"
     elif isinstance(raw, str) and _INSTANT.fullmatch(raw):
         return datetime.fromisoformat(raw)
     elif isinstance(raw, str) and _LOCAL_TIME.fullmatch(raw):
@@ -138,7 +213,8 @@ def _problems(error: ValidationError, line: int) -> list[Problem]:
         path = _path(detail["loc"])
         if kind == "union_tag_invalid":
             tag = detail.get("ctx", {}).get("tag")
-            found.append(Problem(line, _join(path, "type"), f"unknown event type {tag!r}"))
+            shown = _quoted(tag) if isinstance(tag, str) else _shown(tag)
+            found.append(Problem(line, _join(path, "type"), f"unknown event type {shown}"))
         elif kind == "union_tag_not_found":
             found.append(Problem(line, _join(path, "type"), "Field required"))
         elif kind == "extra_forbidden":
@@ -155,11 +231,25 @@ def _problems(error: ValidationError, line: int) -> list[Problem]:
 
 
 def _shown(value: object) -> str:
-    """A refused input value as JSON, cut short."""
-    shown = json.dumps(value, default=str, ensure_ascii=False)
+    """A refused input value as JSON, cut short: an error never echoes a huge input whole."""
+    if isinstance(value, str) and len(value) > _SHOWN_INPUT:
+        return json.dumps(value[:_SHOWN_INPUT], ensure_ascii=False) + _more(value)
+    try:
+        shown = json.dumps(value, default=str, ensure_ascii=False)
+    except (ValueError, RecursionError):  # an integer of thousands of digits, deep nesting
+        shown = f"a {type(value).__name__}"
     if len(shown) > _SHOWN_INPUT:
-        shown = shown[: _SHOWN_INPUT - 1] + "…"
+        shown = shown[:_SHOWN_INPUT] + _more(shown)
     return shown
+
+
+def _quoted(text: str) -> str:
+    """`text` quoted, or its first characters and how long it is (issue 11: a 100 MB `type`)."""
+    return repr(text) if len(text) <= _SHOWN_INPUT else repr(text[:_SHOWN_INPUT]) + _more(text)
+
+
+def _more(text: str) -> str:
+    return f"… ({len(text):,} characters)"
 
 
 def _path(loc: tuple[int | str, ...]) -> str:

@@ -103,7 +103,11 @@ def test_dates_are_checked_even_where_format_is_only_an_annotation() -> None:
         ("occurred_on", "0000-01-01"),
         ("registered_at", "1900-02-29T00:00:00Z"),
         ("registered_at", "2019-04-31T00:00:00Z"),
+        ("occurred_on", "0001-01-01"),  # before 1900 or after 2199: a typo (issue 11)
+        ("occurred_on", "9999-12-31"),
+        ("occurred_on", "2100-02-29"),
+        ("registered_at", "2200-01-01T00:00:00Z"),
     ):
         assert not plain.is_valid({**line, field: value}), value
-    for value in ("2000-02-29", "2024-02-29", "0001-01-01", "9999-12-31"):
+    for value in ("2000-02-29", "2024-02-29", "1900-01-01", "2199-12-31", "2196-02-29"):
         assert plain.is_valid({**line, "occurred_on": value}), value

@@ -98,6 +98,10 @@ _NOT_DATES: Final = [
     None,
     True,
     "٢٠١٩-١١-١١",
+    "0001-01-01",
+    "1899-12-31",
+    "2200-01-01",
+    "9999-12-31",
 ]
 _NOT_IDS: Final = [1001, "", "c 1001", "c/1001", "c-1001\n", "barn-ä", "x" * 129, None, ["c-1"]]
 _NOT_TIMESTAMPS: Final = [
@@ -114,6 +118,8 @@ _NOT_TIMESTAMPS: Final = [
     None,
     "2019-11-11T09:12:00+24:00",
     "2019-11-11T09:12:00Z\n",
+    "9999-12-31T23:59:59Z",
+    "1899-12-31T12:00:00+01:00",
     "",
     True,
 ]
@@ -151,6 +157,12 @@ def near_misses() -> list[Case]:
     cases += _cases("id", "event_id", "visit_made", [5, "", "ev 1", None])
     cases += _cases("id", "home_id", "placement_started", [7, "home 7"])
     cases += _cases("string", "actor", "visit_made", ["", "a" * 257, 17, None])
+    cases += _cases(
+        "actor",
+        "actor",
+        "visit_made",
+        [" ", "   ", "\t", "\u00a0", "\u200b", "\ufeff", "sw-17\u0007", "\u202esw-17", "sw\n17"],
+    )
     cases += _cases("string", "reasons", "event_retracted", ["", "x" * 10_001, 3])
     cases += _cases(
         "string",
@@ -307,8 +319,11 @@ def edge_accepts() -> list[Case]:
         ("matter retraction", changed("event_retracted", child_id=REMOVE, matter_id="m-1")),
         ("leap day", changed("report_received", occurred_on="2020-02-29")),
         ("leap century", changed("report_received", occurred_on="2000-02-29")),
-        ("first day", changed("report_received", occurred_on="0001-01-01")),
-        ("last day", changed("report_received", occurred_on="9999-12-31")),
+        ("first day", changed("report_received", occurred_on="1900-01-01")),
+        ("last day", changed("report_received", occurred_on="2199-12-31")),
+        ("last leap day", changed("report_received", occurred_on="2196-02-29")),
+        ("actor with spaces", changed("visit_made", actor=" Anna Öberg ")),
+        ("astral actor", changed("visit_made", actor="👍")),
         ("longest id", changed("report_received", child_id="c" * 128)),
         ("id characters", changed("report_received", child_id="A-z.0:9_")),
         ("unicode text", changed("event_retracted", reasons="Fel akt – rättad 👍")),

@@ -33,7 +33,7 @@ from caselog.aggregates import StreamAggregate, aggregate_for
 from caselog.api.bulk import bulk_allocation
 from caselog.errors import ConcurrencyConflictError, IngestRejectedError, Problem
 from caselog.events import EventModel
-from caselog.interchange import ParsedLine, parse_line, parse_object, read_lines
+from caselog.interchange import ParsedLine, parse_event, parse_line, parse_object, read_lines
 from caselog.storage import LogRow, canonical_payload, topic_of
 from caselog.storage.port import chunked
 
@@ -292,9 +292,11 @@ def _parsed(
         if type(item) is bytes or type(item) is str:
             parsed: ParsedLine | list[Problem] = parse_line(item, line, historical=historical)
         elif isinstance(item, EventModel):
-            parsed = ParsedLine(line, cast("Event", item), None)
-        else:
+            parsed = parse_event(item, line)  # validated again: it may be model_construct'ed
+        elif isinstance(item, dict):
             parsed = parse_object(item, line, historical=historical)
+        else:
+            parsed = [Problem(line, "", f"item {line} is {_kind(item)}: not a line, dict or event")]
         if isinstance(parsed, list):
             for problem in parsed:
                 plan.problem(problem)
@@ -302,6 +304,14 @@ def _parsed(
             yield parsed
     if progress is not None and done:
         progress("checking", done, None)
+
+
+def _kind(item: object) -> str:
+    """`an int`, `None`, `a list`: what an item that is no input is, for its problem."""
+    if item is None:
+        return "None"
+    name = type(item).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _items(

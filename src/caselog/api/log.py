@@ -21,10 +21,13 @@ from caselog.api.obligations import Obligations
 from caselog.errors import (
     ConcurrencyConflictError,
     DuplicateEventError,
+    InvalidEventError,
+    Problem,
     UnknownCaseError,
     UnknownRuleError,
 )
-from caselog.events import Recorded
+from caselog.events import EventModel, Recorded
+from caselog.interchange import parse_event
 from caselog.projections import (
     CaseState,
     TimelineEntry,
@@ -81,11 +84,22 @@ class CaseLog:
 
         Re-recording an event already stored with the same payload returns the stored one.
 
+        The event is validated again first (issue 11): one built with `model_construct`, or
+        changed behind pydantic's back, is judged like its input line.
+
         Raises:
+            InvalidEventError: the event does not validate; `.problems` lists every problem.
             DuplicateEventError: its `event_id` is stored with another payload.
             HistoryError: it breaks its stream's structure (D5); nothing is written.
             ConcurrencyConflictError: another writer appended to the stream meanwhile.
         """
+        given: object = event  # typed as an Event; at run time it may be anything
+        if not isinstance(given, EventModel):
+            raise InvalidEventError(Problem(0, "", f"not an event: {type(given).__name__}"))
+        parsed = parse_event(given)
+        if isinstance(parsed, list):
+            raise InvalidEventError(parsed[0], problems=parsed)
+        event = parsed.event
         stream = event.stream
         stored = self.store.stored_payloads([event.event_id])
         if event.event_id in stored:

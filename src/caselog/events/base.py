@@ -52,24 +52,60 @@ def _whole_number(value: object) -> object:
     return value
 
 
+_INVISIBLE: Final = (
+    r"\u0000-\u001f\u007f-\u009f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    r"\u08e2\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+)
+"""Control (Cc) and format (Cf) characters of the BMP, and the line and paragraph separators."""
+_BLANK: Final = r" \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u3164"
+ACTOR_PATTERN: Final = rf"^[^{_INVISIBLE}]*[^{_INVISIBLE}{_BLANK}][^{_INVISIBLE}]*$"
+"""An actor (a user or system id): at least one visible character, no control or format
+characters (a zero-width space, a bidi override). `\\uXXXX` escapes read alike in Python's
+`re`, Rust's `regex` and ECMA-262, so the schema states the same rule."""
+_ACTOR: Final = re.compile(ACTOR_PATTERN)
+
+
+def _visible(value: str) -> str:
+    if not _ACTOR.fullmatch(value):
+        msg = (
+            "needs at least one visible character and no control or format characters "
+            f"(got {len(value)} character(s): {', '.join(f'U+{ord(c):04X}' for c in value[:8])}"
+            f"{', …' if len(value) > 8 else ''})"  # noqa: PLR2004
+        )
+        raise ValueError(msg)
+    return value
+
+
+Actor = Annotated[
+    str,
+    StringConstraints(strict=True, min_length=1, max_length=256),
+    AfterValidator(_visible),
+    Field(json_schema_extra={"pattern": ACTOR_PATTERN}),
+]
+"""Who registered a fact at the source: 1–256 characters, at least one of them visible."""
+
 Integer = Annotated[int, BeforeValidator(_whole_number), Strict()]
 """A JSON integer: `2019` (or `2019.0`, the same JSON number), never `"2019"` or `true`."""
 
-_YEAR: Final = r"(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+FIRST_DAY: Final = date(1900, 1, 1)
+LAST_DAY: Final = date(2199, 12, 31)
+"""The days a date may name (issue 11). Deadlines add years and months to dates (Lag
+1930:173 arithmetic, `caselog.dates`), so a date near 9999-12-31 overflowed `compliance`;
+and a child-welfare fact before 1900, or a date after 2199, is a typo, not a fact."""
+
+_YEAR: Final = r"(?:19[0-9]{2}|2[01][0-9]{2})"
 _MONTH_DAY: Final = (
     r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
     r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
     r"|02-(?:0[1-9]|1[0-9]|2[0-8]))"
 )
-_LEAP_YEAR: Final = (
-    r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
-)
+_LEAP_YEAR: Final = r"(?:(?:19|2[01])(?:0[48]|[2468][048]|[13579][26])|2000)"
 _CALENDAR_DAY: Final = rf"(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
 _TIME: Final = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
 _ZONE: Final = r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
 
 DATE_PATTERN: Final = rf"^{_CALENDAR_DAY}$"
-"""A day of the calendar, `YYYY-MM-DD` (0001-01-01 to 9999-12-31, leap years exact).
+"""A day of the calendar, `YYYY-MM-DD` (1900-01-01 to 2199-12-31, leap years exact).
 
 Published in the JSON Schema beside `format: date`, so that a validator that treats
 `format` as a mere annotation (the Draft 2020-12 default) still refuses `2019-02-30`.
@@ -99,15 +135,25 @@ class _CalendarDay:
             custom_error_message="Input should be a date in the format YYYY-MM-DD",
         )
         from_text = core_schema.chain_schema([shape, core_schema.date_schema()])
-        return core_schema.json_or_python_schema(
-            json_schema=from_text,
-            python_schema=core_schema.no_info_wrap_validator_function(_day_object, from_text),
+        return core_schema.no_info_after_validator_function(
+            _in_range,
+            core_schema.json_or_python_schema(
+                json_schema=from_text,
+                python_schema=core_schema.no_info_wrap_validator_function(_day_object, from_text),
+            ),
         )
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+
+
+def _in_range(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        msg = f"a date from {FIRST_DAY} to {LAST_DAY} (got {value})"
+        raise ValueError(msg)
+    return value
 
 
 def _day_object(value: object, handler: core_schema.ValidatorFunctionWrapHandler) -> object:
@@ -219,7 +265,7 @@ class EventModel(BaseModel):
     event_id: Id = Field(default_factory=new_event_id)
     type: str
     occurred_on: Day
-    actor: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=256)]
+    actor: Actor
 
     @property
     def subject_ids(self) -> dict[str, str]:

@@ -76,6 +76,13 @@ SCHEMA_VERSIONS: Final = (
         "they replace; `decided_by: court` only with LVU care; a historical variant with "
         "`registered_at`.",
     ),
+    SchemaVersion(
+        3,
+        "13e1cbac36bd0089",
+        "Sane values (issue 11): dates and `registered_at` from 1900-01-01 to 2199-12-31 "
+        "(the year in the pattern); an `actor` needs a visible character and has no control "
+        "or format characters (a zero-width space, a bidi override).",
+    ),
 )
 """Every version, oldest first. Changing the schema fails a test until a version is added
 here with the new digest and its changelog line; `docs/schema/` is generated from it."""

@@ -12,7 +12,7 @@ default) opens it if it is there and otherwise creates it with the first append,
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Final, Protocol, runtime_checkable
 
 from caselog.errors import StoreNotFoundError, UnsupportedStoreError
 from caselog.storage.mapping import LogRow, canonical_payload, row_for, topic_of
@@ -41,18 +41,63 @@ def open_store(url: str | None = None, *, create: bool | None = None) -> EventSt
     if scheme == "sqlite":
         from caselog.storage.sqlite import SQLiteEventStore  # noqa: PLC0415
 
+        rest, _, query = rest.partition("?")
+        timeout = _sqlite_timeout(query)
         if rest in {"", "/:memory:"}:
-            return SQLiteEventStore(None)
+            return SQLiteEventStore(None, timeout=timeout)
         if not rest.startswith("/") or rest == "/":
             msg = f"an SQLite URL is sqlite:///relative.db or sqlite:////abs.db: {url!r}"
             raise UnsupportedStoreError(msg)
-        return SQLiteEventStore(rest[1:], create=create)
+        if rest[1:].lower().startswith("file:"):
+            msg = (
+                f"SQLite URI filenames (file:...) are not accepted in {url!r}: their options "
+                "can weaken durability; give the path, sqlite:///relative.db"
+            )
+            raise UnsupportedStoreError(msg)
+        return SQLiteEventStore(rest[1:], create=create, timeout=timeout)
     if scheme in {"postgresql", "postgres", "postgresql+psycopg"}:
         from caselog.storage.postgres import PostgresEventStore  # noqa: PLC0415
 
         return PostgresEventStore(url, create=create)
     msg = f"unsupported store {scheme!r} in {url!r}: use sqlite:// or postgresql://"
     raise UnsupportedStoreError(msg)
+
+
+SQLITE_OPTIONS: Final = ("timeout",)
+"""The only option an SQLite URL may carry: seconds to wait for another writer's lock.
+
+Everything else (`nolock`, `mode`, `immutable`, `cache`, `vfs`, `psow` …) is refused by
+name: such options can weaken durability or make a log vanish (docs/storage.md).
+"""
+MAX_TIMEOUT: Final = 86_400
+
+
+def _sqlite_timeout(query: str) -> int | None:
+    """The `timeout` option of an SQLite URL (None when absent); any other is refused."""
+    timeout: int | None = None
+    for pair in query.split("&") if query else []:
+        name, _, value = pair.partition("=")
+        if name not in SQLITE_OPTIONS:
+            msg = (
+                f"unknown SQLite URL option {name[:60]!r}: caselog accepts only "
+                f"?timeout=SECONDS (options that can weaken durability are refused)"
+            )
+            raise UnsupportedStoreError(msg)
+        if timeout is not None:
+            msg = f"the SQLite URL option {name!r} is given twice"
+            raise UnsupportedStoreError(msg)
+        timeout = _seconds(name, value)
+    return timeout
+
+
+def _seconds(name: str, value: str) -> int:
+    """A whole number of seconds, 1 to a day, for the URL option `name`."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 6) or not (  # noqa: PLR2004
+        1 <= int(value) <= MAX_TIMEOUT
+    ):
+        msg = f"the URL option {name}={value[:60]!r} must be whole seconds, 1 to {MAX_TIMEOUT}"
+        raise UnsupportedStoreError(msg)
+    return int(value)
 
 
 @runtime_checkable

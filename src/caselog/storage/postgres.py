@@ -5,10 +5,17 @@ Same layout as SQLite (`originator_id` = stream, `notification_id` = log positio
 eventsourcing's `EXCLUSIVE` table lock first, so commit order is position order and the
 last `recorded_at` read under the lock is the true maximum, with concurrent writers too
 (D3). Readers are never blocked by it.
+
+URL options are honoured or refused by name (`URL_OPTIONS`): `sslmode` and the others reach
+libpq on every connection, so `?sslmode=require` against a server without TLS fails rather
+than connecting in the clear. A connection lost mid-write (a terminated backend, a restarted
+server) rolls its transaction back; the pool drops the broken connection and the next
+operation gets a fresh one.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -23,6 +30,7 @@ from sqlalchemy.exc import ArgumentError
 from caselog.errors import (
     ConcurrencyConflictError,
     StorageError,
+    StorageFullError,
     StoreNotFoundError,
     UnsupportedStoreError,
 )
@@ -48,6 +56,11 @@ TABLE = "caselog_events"
 _PAGE = 5000
 _CREATE_LOCK = 0x6361_7365_6C6F_67  # "caselog"
 _CONNECT_TIMEOUT: Final = 5  # seconds
+_MAX_TIMEOUT: Final = 86_400
+SSLMODES: Final = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+URL_OPTIONS: Final = ("application_name", "connect_timeout", "schema", "sslmode", "sslrootcert")
+"""The query parameters a PostgreSQL URL may carry; any other is refused by name."""
+_LIBPQ_OPTIONS: Final = ("application_name", "sslmode", "sslrootcert")
 
 
 class PostgresLogRecorder(PostgresApplicationRecorder):
@@ -119,15 +132,18 @@ class PostgresEventStore:
             msg = f"not a PostgreSQL URL (postgresql://user:password@host:port/dbname): {error}"
             raise UnsupportedStoreError(msg) from None
         self.url = parsed.render_as_string(hide_password=True)
+        options = _options(parsed.query)
+        timeout = options.pop("connect_timeout", None)
         self._server = Server(
             host=parsed.host or "127.0.0.1",
             port=parsed.port or 5432,
             user=parsed.username or "postgres",
             password=parsed.password or "",
             dbname=parsed.database or "postgres",
-            connect_timeout=_CONNECT_TIMEOUT,
+            connect_timeout=int(timeout) if timeout else _CONNECT_TIMEOUT,
+            options=tuple((k, options[k]) for k in _LIBPQ_OPTIONS if k in options),
         )
-        self._schema = str(parsed.query.get("schema", "public"))
+        self._schema = options.get("schema", "public")
         self._has_schema, has_table = self._probe()
         if create is False and not has_table:
             raise self.missing()
@@ -138,7 +154,12 @@ class PostgresEventStore:
                 originator_id_type="text",
                 pool_size=2,
                 max_overflow=4,
-                connect_timeout=_CONNECT_TIMEOUT,
+                connect_timeout=self._server.connect_timeout,
+            )
+            kwargs = self.datastore.pool.kwargs
+            assert isinstance(kwargs, dict)  # noqa: S101
+            kwargs.update(
+                {**dict(self._server.options), "connect_timeout": self._server.connect_timeout}
             )
             self.recorder = PostgresLogRecorder(self.datastore)
             if create or has_table:
@@ -171,9 +192,7 @@ class PostgresEventStore:
     def _probe(self) -> tuple[bool, bool]:
         """Connect once, directly: whether the schema and the log's table exist."""
         try:
-            with psycopg.connect(
-                **self._server.params(), connect_timeout=_CONNECT_TIMEOUT, autocommit=True
-            ) as conn:
+            with psycopg.connect(**self._server.connect_params(), autocommit=True) as conn:
                 return _found(conn, self._schema)
         except psycopg.Error as error:
             raise diagnosed(error, self._server, self.url) from None
@@ -232,6 +251,8 @@ class PostgresEventStore:
                 written = curs.fetchone()
         except (IntegrityError, psycopg.errors.UniqueViolation) as error:
             raise ConcurrencyConflictError([]) from error
+        except (PersistenceError, psycopg.Error) as error:
+            raise self._mapped(error, "write to") from error
         assert written is not None  # noqa: S101
         if not written["n"]:
             return Appended(0, None, None, None)
@@ -316,11 +337,52 @@ class PostgresEventStore:
         self.datastore.close()
 
     def _query(self, sql: SQL | Any, params: list[Any]) -> list[Any]:
-        if not self.exists():  # nothing written yet: an empty log, created by the first append
-            return []
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(sql, params)
-            return list(curs.fetchall())
+        try:
+            if not self.exists():  # nothing written yet: an empty log, made by the first append
+                return []
+            with self.datastore.transaction(commit=False) as curs:
+                curs.execute(sql, params)
+                return list(curs.fetchall())
+        except (PersistenceError, psycopg.Error) as error:
+            raise self._mapped(error, "read") from error
+
+    def _mapped(self, error: Exception, doing: str) -> StorageError:
+        """The caselog error for a failure after connecting: lost, full, or the server's words."""
+        cause: BaseException = error
+        while not isinstance(cause, psycopg.Error) and cause.__cause__ is not None:
+            cause = cause.__cause__  # eventsourcing wraps psycopg's errors
+        lines = str(cause).strip().splitlines()
+        text = (lines[0].strip() if lines else repr(cause))[:200]
+        unsaved = "; nothing of this write was committed" if doing == "write to" else ""
+        if isinstance(cause, psycopg.errors.DiskFull):
+            return StorageFullError(
+                f"cannot {doing} {self.url}: the server's disk is full ({text}){unsaved}",
+                url=self.url,
+            )
+        lost = isinstance(
+            cause, (psycopg.errors.AdminShutdown, psycopg.errors.ConnectionException)
+        ) or (
+            isinstance(cause, psycopg.OperationalError)
+            and any(
+                needle in text.lower()
+                for needle in (
+                    "terminating connection",
+                    "server closed",
+                    "connection is closed",
+                    "consuming input failed",
+                    "connection is lost",
+                )
+            )
+        )
+        if lost:
+            with suppress(Exception):  # drop the pool's other connections that died with it
+                self.datastore.pool.check()
+            return StorageError(
+                f"cannot {doing} {self.url}: the connection to PostgreSQL at "
+                f"{self._server.where} was lost ({text}); the transaction was not committed "
+                "and is rolled back as a whole; try again"
+            )
+        return StorageError(f"cannot {doing} {self.url}: {text}{unsaved}")
 
 
 def _recorded(row: Any) -> Recorded[Event]:
@@ -333,6 +395,36 @@ def _recorded(row: Any) -> Recorded[Event]:
         recorded_at=row["recorded_at"].astimezone(UTC),
         ingested_by=row["ingested_by"],
     )
+
+
+def _options(query: Any) -> dict[str, str]:
+    """The URL's query parameters, each known and given once; refuses any other by name."""
+    options: dict[str, str] = {}
+    for name, value in query.items():
+        if name not in URL_OPTIONS:
+            msg = (
+                f"unknown PostgreSQL URL option {name[:60]!r}: caselog accepts "
+                f"{', '.join(URL_OPTIONS)}"
+            )
+            raise UnsupportedStoreError(msg)
+        if not isinstance(value, str):
+            msg = f"the PostgreSQL URL option {name!r} is given more than once"
+            raise UnsupportedStoreError(msg)
+        options[name] = value
+    mode = options.get("sslmode")
+    if mode is not None and mode not in SSLMODES:
+        msg = f"sslmode={mode[:60]!r} is not one of {', '.join(SSLMODES)}"
+        raise UnsupportedStoreError(msg)
+    timeout = options.get("connect_timeout")
+    if timeout is not None and not (
+        timeout.isascii()
+        and timeout.isdigit()
+        and len(timeout) <= 6  # noqa: PLR2004
+        and 1 <= int(timeout) <= _MAX_TIMEOUT
+    ):
+        msg = f"connect_timeout={timeout[:60]!r} must be whole seconds, 1 to {_MAX_TIMEOUT}"
+        raise UnsupportedStoreError(msg)
+    return options
 
 
 def _found(conn: psycopg.Connection[Any], schema: str) -> tuple[bool, bool]:

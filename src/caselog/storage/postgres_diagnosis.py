@@ -34,6 +34,8 @@ class Server:
     dbname: str
     connect_timeout: int
     """Seconds to wait for a connection (libpq's `connect_timeout`)."""
+    options: tuple[tuple[str, str], ...] = ()
+    """libpq parameters from the URL (`sslmode`, `sslrootcert`, `application_name`)."""
 
     @property
     def where(self) -> str:
@@ -49,6 +51,10 @@ class Server:
             "password": self.password,
             "dbname": self.dbname,
         }
+
+    def connect_params(self) -> dict[str, Any]:
+        """`params()` plus the URL's libpq options and timeout: for `psycopg.connect`."""
+        return {**self.params(), **dict(self.options), "connect_timeout": self.connect_timeout}
 
 
 _UNREACHABLE: Final = (
@@ -82,6 +88,9 @@ def diagnosed(error: psycopg.Error, server: Server, url: str) -> StorageError:
     """
     text = str(error).lower()
     where, user, db = server.where, server.user, server.dbname
+    tls = _tls_refusal(text, server)
+    if tls is not None:
+        return StorageError(f"cannot open {url}: {tls}")
     if f'database "{db.lower()}" does not exist' in text:
         return _database_missing_error(server, url)
     refusal = _refusal(text, server)
@@ -104,6 +113,24 @@ def diagnosed(error: psycopg.Error, server: Server, url: str) -> StorageError:
         return _database_missing_error(server, url)
     lines = str(error).strip().splitlines()
     return StorageError(f"cannot open {url}: {lines[-1].strip() if lines else repr(error)}")
+
+
+def _tls_refusal(text: str, server: Server) -> str | None:
+    """Why TLS, as the URL's `sslmode` demands it, could not be had (libpq's wording)."""
+    mode = dict(server.options).get("sslmode", "")
+    if "server does not support ssl" in text:
+        return (
+            f"PostgreSQL at {server.where} does not offer TLS, but the URL asks for "
+            f"sslmode={mode or 'require'}; nothing was sent unencrypted (enable ssl on the "
+            "server, or connect over a trusted path with sslmode=disable)"
+        )
+    if "certificate" in text or "root.crt" in text or "ssl error" in text:
+        lines = text.strip().splitlines()
+        return (
+            f"PostgreSQL at {server.where} failed TLS verification (sslmode={mode or 'prefer'}): "
+            f"{lines[-1].strip() if lines else text}"
+        )
+    return None
 
 
 def _database_missing_error(server: Server, url: str) -> DatabaseMissingError:
@@ -143,9 +170,9 @@ def _database_missing(server: Server) -> bool:
     """Whether the server answers for its maintenance database but lacks `server.dbname`."""
     if server.dbname == "postgres":
         return False
-    params = {**server.params(), "dbname": "postgres"}
+    params = {**server.connect_params(), "dbname": "postgres"}
     try:
-        with psycopg.connect(**params, connect_timeout=server.connect_timeout) as conn:
+        with psycopg.connect(**params) as conn:
             row = conn.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", (server.dbname,)
             ).fetchone()

@@ -5,6 +5,10 @@ stream version, `topic`, `state`, rowid = notification id = log position) and ad
 `event_id` (unique: a re-sent event is stored once), `recorded_at` and `ingested_by`.
 Writes take SQLite's write lock up front (`BEGIN IMMEDIATE`), so reading the last
 `recorded_at` and appending after it is atomic across processes too (D3).
+
+A writer waits for another writer's lock for `timeout` seconds (default
+`DEFAULT_TIMEOUT`, `?timeout=SECONDS` in the URL), then gets `LogBusyError`; a full disk
+or temp dir is `StorageFullError`; any other SQLite failure is a `StorageError` naming it.
 """
 
 from __future__ import annotations
@@ -16,14 +20,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import ConnectionUnavailableError, PersistenceError, StoredEvent
 from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
     SQLiteCursor,
     SQLiteDatastore,
 )
 
-from caselog.errors import ConcurrencyConflictError, StorageError, StoreNotFoundError
+from caselog.errors import (
+    ConcurrencyConflictError,
+    LogBusyError,
+    StorageError,
+    StorageFullError,
+    StoreNotFoundError,
+)
 from caselog.storage.mapping import LogRow, recorded_from
 from caselog.storage.port import (
     Appended,
@@ -40,6 +50,9 @@ if TYPE_CHECKING:
 
 TABLE = "caselog_events"
 _IN_CHUNK = 900  # below SQLite's limit on bound parameters
+DEFAULT_TIMEOUT = 60
+"""Seconds a write waits for another writer's lock (eventsourcing's own default is 5 s,
+too short for a writer queued behind several large ingests)."""
 
 
 class SQLiteLogRecorder(SQLiteApplicationRecorder):
@@ -96,15 +109,19 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder):
 class SQLiteEventStore:
     """The log in an SQLite file (`sqlite:///path.db`) or in memory (`sqlite://`)."""
 
-    def __init__(self, path: str | None, *, create: bool | None = True) -> None:
+    def __init__(
+        self, path: str | None, *, create: bool | None = True, timeout: int | None = None
+    ) -> None:
         """Open the log; `path=None` means a private in-memory database.
 
         `create=True` creates the file (and its directories) now; `False` requires a log
         there (`StoreNotFoundError` otherwise, and nothing is created); `None` opens the
         file if it exists and otherwise waits for the first append to create it.
+        `timeout`: seconds to wait for another writer's lock (`DEFAULT_TIMEOUT`).
         """
         self.path = None if path is None else Path(path)
         self.url = "sqlite://" if path is None else f"sqlite:///{path}"
+        self.timeout = timeout or DEFAULT_TIMEOUT
         self._pending = False
         if self.path is None:
             self._open(f"file:caselog-{uuid.uuid4().hex}?mode=memory&cache=shared")
@@ -162,17 +179,57 @@ class SQLiteEventStore:
         except OSError as error:
             msg = f"cannot open {self.url}: {error}"
             raise StorageError(msg) from error
-        self._open(str(path))
+        # A file: URI of the absolute path, so that nothing in the name is read as a URI
+        # option (sqlite3 is opened with uri=True).
+        self._open(path.absolute().as_uri())
 
     def _open(self, db_name: str) -> None:
-        self.datastore = SQLiteDatastore(db_name, originator_id_type="text")
+        self.datastore = SQLiteDatastore(
+            db_name,
+            originator_id_type="text",
+            lock_timeout=self.timeout,
+            pool_timeout=self.timeout,
+        )
         self.recorder = SQLiteLogRecorder(self.datastore)
-        try:
+        with self._faults("open"):
             self.recorder.create_table()
-        except Exception as error:
-            msg = f"cannot open {self.url}: {error}"
-            raise StorageError(msg) from error
         self._pending = False
+
+    @contextmanager
+    def _faults(self, doing: str) -> Iterator[None]:
+        """Map SQLite's failures to caselog's errors (STYLE.md G7)."""
+        try:
+            yield
+        except (sqlite3.Error, PersistenceError) as error:
+            raise self._mapped(error, doing) from error
+
+    def _mapped(self, error: Exception, doing: str) -> StorageError:
+        """The caselog error for an SQLite failure: busy, full, or what SQLite said."""
+        cause: BaseException = error
+        while not isinstance(cause, sqlite3.Error) and cause.__cause__ is not None:
+            cause = cause.__cause__  # eventsourcing wraps sqlite3's errors
+        code = getattr(cause, "sqlite_errorcode", None)
+        primary = None if code is None else code & 0xFF
+        text = str(cause).strip()[:200]
+        unsaved = "; nothing of this write was stored" if doing == "write to" else ""
+        if (
+            isinstance(error, ConnectionUnavailableError)
+            or primary in {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+            or "database is locked" in text
+        ):
+            return LogBusyError(
+                f"the log {self.url} is locked by another writer for more than "
+                f"{self.timeout} s{unsaved}; try again (or wait longer: ?timeout=SECONDS)",
+                url=self.url,
+                timeout=self.timeout,
+            )
+        if primary == sqlite3.SQLITE_FULL or "database or disk is full" in text:
+            return StorageFullError(
+                f"cannot {doing} {self.url}: the disk or the temp directory is full "
+                f"(SQLite: {text}){unsaved}; free space where the log or $TMPDIR lives",
+                url=self.url,
+            )
+        return StorageError(f"cannot {doing} {self.url}: {text}{unsaved}")
 
     @contextmanager
     def _write(self) -> Iterator[SQLiteCursor]:
@@ -224,6 +281,8 @@ class SQLiteEventStore:
                 self.recorder.insert_rows(c, columns())
         except sqlite3.IntegrityError as error:
             raise ConcurrencyConflictError([]) from error
+        except (sqlite3.Error, PersistenceError) as error:
+            raise self._mapped(error, "write to") from error
         if not written:
             return Appended(0, None, None, None)
         return Appended(written, last_position + 1, last_position + written, stamps.previous)
@@ -317,7 +376,7 @@ class SQLiteEventStore:
     def _query(self, sql: str, params: list[Any]) -> list[Any]:
         if not self.exists():  # nothing written yet: an empty log, created by the first append
             return []
-        with self.datastore.transaction(commit=False) as c:
+        with self._faults("read"), self.datastore.transaction(commit=False) as c:
             c.execute(sql, params)
             return list(c.fetchall())
 
