@@ -30,7 +30,6 @@ from sqlalchemy.exc import ArgumentError
 from caselog.errors import (
     ConcurrencyConflictError,
     StorageError,
-    StorageFullError,
     StoreNotFoundError,
     UnsupportedStoreError,
 )
@@ -42,7 +41,8 @@ from caselog.storage.port import (
     chunked,
     stored_event,
 )
-from caselog.storage.postgres_diagnosis import Server, diagnosed
+from caselog.storage.postgres_diagnosis import Server, diagnosed, failure
+from caselog.storage.postgres_url import LIBPQ_OPTIONS, url_options
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Iterator
@@ -56,11 +56,6 @@ TABLE = "caselog_events"
 _PAGE = 5000
 _CREATE_LOCK = 0x6361_7365_6C6F_67  # "caselog"
 _CONNECT_TIMEOUT: Final = 5  # seconds
-_MAX_TIMEOUT: Final = 86_400
-SSLMODES: Final = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
-URL_OPTIONS: Final = ("application_name", "connect_timeout", "schema", "sslmode", "sslrootcert")
-"""The query parameters a PostgreSQL URL may carry; any other is refused by name."""
-_LIBPQ_OPTIONS: Final = ("application_name", "sslmode", "sslrootcert")
 
 
 class PostgresLogRecorder(PostgresApplicationRecorder):
@@ -132,7 +127,7 @@ class PostgresEventStore:
             msg = f"not a PostgreSQL URL (postgresql://user:password@host:port/dbname): {error}"
             raise UnsupportedStoreError(msg) from None
         self.url = parsed.render_as_string(hide_password=True)
-        options = _options(parsed.query)
+        options = url_options(parsed.query)
         timeout = options.pop("connect_timeout", None)
         self._server = Server(
             host=parsed.host or "127.0.0.1",
@@ -141,7 +136,7 @@ class PostgresEventStore:
             password=parsed.password or "",
             dbname=parsed.database or "postgres",
             connect_timeout=int(timeout) if timeout else _CONNECT_TIMEOUT,
-            options=tuple((k, options[k]) for k in _LIBPQ_OPTIONS if k in options),
+            options=tuple((k, options[k]) for k in LIBPQ_OPTIONS if k in options),
         )
         self._schema = options.get("schema", "public")
         self._has_schema, has_table = self._probe()
@@ -347,42 +342,15 @@ class PostgresEventStore:
             raise self._mapped(error, "read") from error
 
     def _mapped(self, error: Exception, doing: str) -> StorageError:
-        """The caselog error for a failure after connecting: lost, full, or the server's words."""
-        cause: BaseException = error
-        while not isinstance(cause, psycopg.Error) and cause.__cause__ is not None:
-            cause = cause.__cause__  # eventsourcing wraps psycopg's errors
-        lines = str(cause).strip().splitlines()
-        text = (lines[0].strip() if lines else repr(cause))[:200]
-        unsaved = "; nothing of this write was committed" if doing == "write to" else ""
-        if isinstance(cause, psycopg.errors.DiskFull):
-            return StorageFullError(
-                f"cannot {doing} {self.url}: the server's disk is full ({text}){unsaved}",
-                url=self.url,
-            )
-        lost = isinstance(
-            cause, (psycopg.errors.AdminShutdown, psycopg.errors.ConnectionException)
-        ) or (
-            isinstance(cause, psycopg.OperationalError)
-            and any(
-                needle in text.lower()
-                for needle in (
-                    "terminating connection",
-                    "server closed",
-                    "connection is closed",
-                    "consuming input failed",
-                    "connection is lost",
-                )
-            )
-        )
+        """The caselog error for a failure after connecting (`failure`).
+
+        A lost connection also makes the pool drop the others that died with it.
+        """
+        mapped, lost = failure(error, self.url, self._server.where, doing)
         if lost:
-            with suppress(Exception):  # drop the pool's other connections that died with it
+            with suppress(Exception):
                 self.datastore.pool.check()
-            return StorageError(
-                f"cannot {doing} {self.url}: the connection to PostgreSQL at "
-                f"{self._server.where} was lost ({text}); the transaction was not committed "
-                "and is rolled back as a whole; try again"
-            )
-        return StorageError(f"cannot {doing} {self.url}: {text}{unsaved}")
+        return mapped
 
 
 def _recorded(row: Any) -> Recorded[Event]:
@@ -395,36 +363,6 @@ def _recorded(row: Any) -> Recorded[Event]:
         recorded_at=row["recorded_at"].astimezone(UTC),
         ingested_by=row["ingested_by"],
     )
-
-
-def _options(query: Any) -> dict[str, str]:
-    """The URL's query parameters, each known and given once; refuses any other by name."""
-    options: dict[str, str] = {}
-    for name, value in query.items():
-        if name not in URL_OPTIONS:
-            msg = (
-                f"unknown PostgreSQL URL option {name[:60]!r}: caselog accepts "
-                f"{', '.join(URL_OPTIONS)}"
-            )
-            raise UnsupportedStoreError(msg)
-        if not isinstance(value, str):
-            msg = f"the PostgreSQL URL option {name!r} is given more than once"
-            raise UnsupportedStoreError(msg)
-        options[name] = value
-    mode = options.get("sslmode")
-    if mode is not None and mode not in SSLMODES:
-        msg = f"sslmode={mode[:60]!r} is not one of {', '.join(SSLMODES)}"
-        raise UnsupportedStoreError(msg)
-    timeout = options.get("connect_timeout")
-    if timeout is not None and not (
-        timeout.isascii()
-        and timeout.isdigit()
-        and len(timeout) <= 6  # noqa: PLR2004
-        and 1 <= int(timeout) <= _MAX_TIMEOUT
-    ):
-        msg = f"connect_timeout={timeout[:60]!r} must be whole seconds, 1 to {_MAX_TIMEOUT}"
-        raise UnsupportedStoreError(msg)
-    return options
 
 
 def _found(conn: psycopg.Connection[Any], schema: str) -> tuple[bool, bool]:

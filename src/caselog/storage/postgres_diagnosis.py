@@ -1,4 +1,7 @@
-"""Why a PostgreSQL connection failed: unreachable, refused, or no such database.
+"""Why a PostgreSQL connection or operation failed, in words a user can act on.
+
+Opening: unreachable, refused, or no such database; after that: a lost connection or a
+full disk.
 
 eventsourcing's pool reports every failure as "couldn't get a connection after 5.00 sec";
 a user needs to know which of the three it was, and what to do about it (issue 12). psycopg
@@ -20,6 +23,7 @@ from caselog.errors import (
     DatabaseMissingError,
     ServerUnreachableError,
     StorageError,
+    StorageFullError,
 )
 
 
@@ -179,3 +183,40 @@ def _database_missing(server: Server) -> bool:
     except psycopg.Error:
         return False
     return row is None
+
+
+_LOST: Final = (
+    "terminating connection",
+    "server closed",
+    "connection is closed",
+    "consuming input failed",
+    "connection is lost",
+)
+"""libpq's words for a connection that died under an operation."""
+
+
+def failure(error: Exception, url: str, where: str, doing: str) -> tuple[StorageError, bool]:
+    """The caselog error for a failure after connecting, and whether the connection was lost.
+
+    Lost (a terminated backend, a restarted server), full (the server's disk), or the
+    server's own words; eventsourcing wraps psycopg's errors, so the cause is unwrapped.
+    """
+    cause: BaseException = error
+    while not isinstance(cause, psycopg.Error) and cause.__cause__ is not None:
+        cause = cause.__cause__
+    lines = str(cause).strip().splitlines()
+    text = (lines[0].strip() if lines else repr(cause))[:200]
+    unsaved = "; nothing of this write was committed" if doing == "write to" else ""
+    if isinstance(cause, psycopg.errors.DiskFull):
+        message = f"cannot {doing} {url}: the server's disk is full ({text}){unsaved}"
+        return StorageFullError(message, url=url), False
+    lost = isinstance(cause, psycopg.errors.AdminShutdown | psycopg.errors.ConnectionException) or (
+        isinstance(cause, psycopg.OperationalError)
+        and any(needle in text.lower() for needle in _LOST)
+    )
+    if lost:
+        return StorageError(
+            f"cannot {doing} {url}: the connection to PostgreSQL at {where} was lost ({text}); "
+            "the transaction was not committed and is rolled back as a whole; try again"
+        ), True
+    return StorageError(f"cannot {doing} {url}: {text}{unsaved}"), False
