@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from typer.testing import CliRunner
 
-from caselog.api import CaseLog, ManualClock, open_log
-from caselog.api import ingest as ingest_module
+from caselog.api import CaseLog, ManualClock, open_log, read_once
 from caselog.cli import app
 from caselog.errors import IngestRejectedError
 from caselog.events import event_adapter
@@ -164,7 +163,7 @@ def test_a_large_input_is_spooled_to_disk_and_retried_from_there(
     log: CaseLog, rival: Rival, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Beyond the in-memory size the copy goes to a temporary file; the retry reads it."""
-    monkeypatch.setattr(ingest_module, "_IN_MEMORY", 64)
+    monkeypatch.setattr(read_once, "_IN_MEMORY", 64)
     path = tmp_path / "in.jsonl.gz"
     path.write_bytes(gzip.compress(batch(50)))
     result = log.ingest(path)

@@ -19,21 +19,20 @@ retries).
 
 from __future__ import annotations
 
-import io
 import pickle
-import sys
 import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Final, cast
+from typing import IO, TYPE_CHECKING, Any
 
 from caselog.aggregates import StreamAggregate, aggregate_for
 from caselog.api.bulk import bulk_allocation
+from caselog.api.read_once import ReadOnce
 from caselog.errors import ConcurrencyConflictError, IngestRejectedError, Problem
 from caselog.events import EventModel
-from caselog.interchange import ParsedLine, parse_event, parse_line, parse_object, read_lines
+from caselog.interchange import ParsedLine, parse_event, parse_line, parse_object
 from caselog.storage import LogRow, canonical_payload, topic_of
 from caselog.storage.port import chunked
 
@@ -98,7 +97,7 @@ def ingest(
     end, not closed), or a sequence of JSON lines, dicts or events.
     """
     with ExitStack() as stack:
-        items = source if isinstance(source, Sequence) else _ReadOnce.of(source, stack)
+        items = source if isinstance(source, Sequence) else ReadOnce.of(source, stack)
         return _ingest(
             store,
             items,
@@ -111,7 +110,7 @@ def ingest(
 
 def _ingest(
     store: EventStore,
-    source: _ReadOnce | Sequence[str | dict[str, Any] | Event],
+    source: ReadOnce | Sequence[str | dict[str, Any] | Event],
     *,
     historical: bool,
     clock: Callable[[], datetime],
@@ -146,7 +145,7 @@ def _ingest(
 
 def _check(
     store: EventStore,
-    source: _ReadOnce | Sequence[str | dict[str, Any] | Event],
+    source: ReadOnce | Sequence[str | dict[str, Any] | Event],
     spool: IO[bytes],
     *,
     historical: bool,
@@ -276,7 +275,7 @@ def _load_streams(
 
 
 def _parsed(
-    source: _ReadOnce | Sequence[str | dict[str, Any] | Event],
+    source: ReadOnce | Sequence[str | dict[str, Any] | Event],
     *,
     historical: bool,
     plan: _Plan,
@@ -315,10 +314,10 @@ def _kind(item: object) -> str:
 
 
 def _items(
-    source: _ReadOnce | Sequence[str | dict[str, Any] | Event],
+    source: ReadOnce | Sequence[str | dict[str, Any] | Event],
 ) -> Iterator[tuple[int, Any, int]]:
     """(line number, item, size) for every non-blank input line or item."""
-    if isinstance(source, _ReadOnce):
+    if isinstance(source, ReadOnce):
         for number, raw in source.lines():
             yield number, raw, len(raw)
         return
@@ -336,70 +335,3 @@ def _rows(spool: IO[bytes], total: int, progress: Progress | None) -> Iterator[L
         done += len(chunk)
         if progress is not None:
             progress("writing", done, total)
-
-
-_IN_MEMORY: Final = 8 << 20
-"""Inputs up to this size are kept in memory for a retry; larger ones go to a temporary file."""
-
-
-class _ReadOnce:
-    """An input file, FIFO or standard input, read once: a retry reads its copy (D6).
-
-    The copy is made as the first check reads the input (the raw bytes, gzip still
-    compressed), so reading costs one pass and a retry costs nothing from the source.
-    """
-
-    def __init__(self, stream: IO[bytes], spool: IO[bytes]) -> None:
-        self._tee: IO[bytes] = io.BufferedReader(_Tee(stream, spool), buffer_size=1 << 16)
-        self._spool = spool
-        self._started = False
-        self._complete = False
-
-    @classmethod
-    def of(cls, source: Path | IO[bytes], stack: ExitStack) -> _ReadOnce:
-        """Open `source` (a path, `-` for standard input, or a binary stream) to read once."""
-        if isinstance(source, Path):
-            if str(source) == "-":
-                source = sys.stdin.buffer
-            else:
-                source = stack.enter_context(source.open("rb"))
-        spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by the stack
-            max_size=_IN_MEMORY, prefix="caselog-input-"
-        )
-        stack.enter_context(spool)
-        return cls(source, cast("IO[bytes]", spool))
-
-    def lines(self) -> Iterator[tuple[int, bytes]]:
-        """(line number, raw line) of the non-blank lines: the input first, then its copy."""
-        if not self._started:
-            self._started = True
-            yield from read_lines(self._tee)
-            self._finish()
-            return
-        self._finish()
-        self._spool.seek(0)
-        yield from read_lines(self._spool)
-
-    def _finish(self) -> None:
-        """Copy whatever the first reading left unread (e.g. after a rejected first line)."""
-        if not self._complete:
-            while self._tee.read(1 << 16):
-                pass
-            self._complete = True
-
-
-class _Tee(io.RawIOBase):
-    """A readable stream that writes every byte read from `source` to `copy`."""
-
-    def __init__(self, source: IO[bytes], copy: IO[bytes]) -> None:
-        self._source = source
-        self._copy = copy
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:  # noqa: ANN401 - a writable buffer
-        data = self._source.read(len(buffer))
-        buffer[: len(data)] = data
-        self._copy.write(data)
-        return len(data)
