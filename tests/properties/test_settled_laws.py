@@ -17,12 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caselog.dates import STOCKHOLM
-from caselog.demo import DemoConfig, generate
 from caselog.events import DecidedBy, EventCorrected, EventRetracted, HomeType
 from caselog.projections import fold_case_state
 from caselog.rules.evaluate import evaluate, views_by_stream
 from caselog.rules.model import Flag, Obligation, Status
-from caselog.testing import History
+from tests.properties.test_obligation_laws import municipality
 from tests.rules.builders import concluded, opened
 from tests.rules.lvu_builders import (
     care_applied_for,
@@ -52,15 +51,6 @@ FROZEN_RULES: Final = frozenset({"R07", "R08", "R16b", "R16c"})
 def key(o: Obligation) -> Key:
     """The stable key of §4.28 "One row per trigger, one stable key"."""
     return (o.rule_id, o.case_id, o.trigger_event_id, o.part, o.period)
-
-
-@cache
-def municipality(seed: int) -> tuple[Recorded[Event], ...]:
-    """A small demo municipality (12 children), recorded as the demo records it."""
-    history = History()
-    for batch in generate(DemoConfig(seed=seed, children=12)):
-        history.record(*batch.events, at=batch.registered_at)
-    return tuple(history.records)
 
 
 def in_date_order(events: Sequence[Event]) -> list[Recorded[Event]]:

@@ -13,6 +13,7 @@ from caselog.events import (
     ApplicationReceived,
     CaseFileOpened,
     DecidedBy,
+    EventRetracted,
     FeedbackGiven,
     FeedbackRefused,
     FeedbackRequested,
@@ -204,5 +205,16 @@ def feedback_refused(event_id: str, on: str, report_id: str) -> FeedbackRefused:
         occurred_on=day(on),
         report_event_id=report_id,
         reasons="Anmälaren är part i en vårdnadstvist.",
+        **BY,
+    )
+
+
+def retracted(event_id: str, on: str, target: str) -> EventRetracted:
+    """A retraction (makulering) of child c1's event `target`: a double registration."""
+    return EventRetracted(
+        event_id=event_id,
+        occurred_on=day(on),
+        target_event_id=target,
+        reasons="Dubbelregistrering.",
         **BY,
     )

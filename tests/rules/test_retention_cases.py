@@ -13,7 +13,6 @@ from caselog.events import (
     CaseFileOpened,
     Event,
     EventCorrected,
-    EventRetracted,
     HomeType,
     PlacementBasis,
     PlacementStarted,
@@ -23,7 +22,7 @@ from caselog.events import (
 from caselog.rules.model import Obligation, Severity, Status
 from caselog.rules.settings import DEFAULT_SETTINGS, Settings
 from caselog.testing import History
-from tests.rules.builders import CHILD, day, opened, report
+from tests.rules.builders import CHILD, day, opened, report, retracted
 
 FILE = "f1"
 """The event id of every history's CaseFileOpened: R23's trigger."""
@@ -207,16 +206,7 @@ class TestGeneralPurge:
         history = (
             tc18("2008-04-12")
             .record(report("r3", "2019-03-10"), at=day("2019-05-02"))
-            .record(
-                EventRetracted(
-                    event_id="x1",
-                    occurred_on=day("2019-05-03"),
-                    actor="sw-1",
-                    child_id=CHILD,
-                    target_event_id="r3",
-                    reasons="Dubbelregistrering.",
-                )
-            )
+            .record(retracted("x1", "2019-05-03", "r3"))
         )
         then = r23(history, "2024-06-01", known_at="2019-05-02")["general"]
         now = r23(history, "2024-06-01")["general"]

@@ -13,16 +13,12 @@ from caselog.events import (
     CommitteeMeetingHeld,
     DeviationReported,
     EventCorrected,
-    EventRetracted,
     FosterHomeListSentToIVO,
-    HomeInvestigationCompleted,
-    HomeType,
-    VisitMade,
-    VisitPlace,
 )
 from caselog.rules.model import Flag, Severity, Status
 from caselog.testing import History
-from tests.rules.builders import CHILD, day, report
+from tests.rules.builders import CHILD, day, report, retracted
+from tests.rules.placement_builders import home_investigated, visited
 
 if TYPE_CHECKING:
     from caselog.rules.model import Obligation
@@ -30,18 +26,7 @@ if TYPE_CHECKING:
 HOME = "home-1"
 MATTER = "m-1"
 COMMITTEE = "sn-1"
-
-
-def home_investigated(event_id: str, on: str, home: str = HOME) -> HomeInvestigationCompleted:
-    """A family home investigated (familjehemsutredning)."""
-    return HomeInvestigationCompleted(
-        event_id=event_id,
-        occurred_on=day(on),
-        actor="sw-1",
-        home_id=home,
-        home_type=HomeType.FAMILY_HOME,
-        by_municipality="Exempelby kommun",
-    )
+MUNICIPALITY = "Exempelby kommun"
 
 
 def deviation(event_id: str, on: str) -> DeviationReported:
@@ -60,17 +45,6 @@ def meeting(event_id: str, on: str, committee: str = COMMITTEE) -> CommitteeMeet
     )
 
 
-def visit(event_id: str, on: str) -> VisitMade:
-    """A visit to child c1 in its placement home."""
-    return VisitMade(
-        event_id=event_id,
-        occurred_on=day(on),
-        actor="sw-1",
-        child_id=CHILD,
-        place=VisitPlace.PLACEMENT_HOME,
-    )
-
-
 def r21(history: History, on: str, known_at: str | None = None) -> dict[str, Obligation]:
     """The R21 rows on `on` (as known at `known_at`), by trigger event id."""
     found = history.obligations(
@@ -86,7 +60,7 @@ class TestR21Everywhere:
     # Each stream's fact registered 40 days late: flagged and high wherever it lives.
     history = History().record(
         report("r1", "2024-03-04"),
-        home_investigated("h1", "2024-03-04"),
+        home_investigated("h1", "2024-03-04", home=HOME, municipality=MUNICIPALITY),
         deviation("d1", "2024-03-04"),
         meeting("cm1", "2024-03-04"),
         at=day("2024-04-13"),
@@ -125,7 +99,10 @@ class TestR21Everywhere:
 
     def test_r21_everywhere_a_registration_within_the_warning_days_is_met_and_low(self) -> None:
         """A home fact registered the next day: met, low, no flags."""
-        history = History().record(home_investigated("h1", "2024-03-04"), at=day("2024-03-05"))
+        history = History().record(
+            home_investigated("h1", "2024-03-04", home=HOME, municipality=MUNICIPALITY),
+            at=day("2024-03-05"),
+        )
         home = r21(history, "2024-04-01")["h1"]
         assert (home.status, home.severity, home.flags, home.case_id) == (
             Status.MET,
@@ -140,7 +117,7 @@ class TestCaseIdSelectsChildStreams:
 
     history = History().record(
         report("r1", "2024-03-04"),
-        home_investigated("h1", "2024-03-04", home=CHILD),
+        home_investigated("h1", "2024-03-04", home=CHILD, municipality=MUNICIPALITY),
         meeting("cm1", "2024-03-04", committee=CHILD),
     )
 
@@ -153,7 +130,9 @@ class TestCaseIdSelectsChildStreams:
 
     def test_case_id_of_a_home_selects_nothing(self) -> None:
         """A home's id is no case: asking for it finds no row."""
-        history = History().record(home_investigated("h1", "2024-03-04"))
+        history = History().record(
+            home_investigated("h1", "2024-03-04", home=HOME, municipality=MUNICIPALITY)
+        )
         assert history.obligations(on=day("2024-04-01"), case_id=HOME) == []
 
 
@@ -162,7 +141,7 @@ class TestCorrectionsAndRetractionsHaveNoRow:
 
     history = (
         History()
-        .record(visit("v1", "2024-03-04"), visit("v2", "2024-03-06"), at=day("2024-03-08"))
+        .record(visited("v1", "2024-03-04"), visited("v2", "2024-03-06"), at=day("2024-03-08"))
         .record(
             EventCorrected(
                 event_id="x1",
@@ -170,16 +149,9 @@ class TestCorrectionsAndRetractionsHaveNoRow:
                 actor="sw-1",
                 child_id=CHILD,
                 target_event_id="v1",
-                replacement=visit("v1", "2024-02-26").model_dump(exclude={"event_id"}),
+                replacement=visited("v1", "2024-02-26").model_dump(exclude={"event_id"}),
             ),
-            EventRetracted(
-                event_id="x2",
-                occurred_on=day("2024-03-20"),
-                actor="sw-1",
-                child_id=CHILD,
-                target_event_id="v2",
-                reasons="Dubbelregistrering.",
-            ),
+            retracted("x2", "2024-03-20", "v2"),
             at=day("2024-03-20"),
         )
     )
@@ -218,18 +190,7 @@ class TestCorrectionsAndRetractionsHaveNoRow:
     def test_a_retracted_report_keeps_only_its_r21_row(self) -> None:
         """A report retracted as a double registration: its R01/R02 rows go, R21 stays."""
         history = (
-            History()
-            .record(report("r1", "2024-03-04"))
-            .record(
-                EventRetracted(
-                    event_id="x1",
-                    occurred_on=day("2024-03-05"),
-                    actor="sw-1",
-                    child_id=CHILD,
-                    target_event_id="r1",
-                    reasons="Dubbelregistrering.",
-                )
-            )
+            History().record(report("r1", "2024-03-04")).record(retracted("x1", "2024-03-05", "r1"))
         )
         before = history.obligations(on=day("2024-04-01"), known_at=day("2024-03-04"))
         after = history.obligations(on=day("2024-04-01"))
@@ -270,7 +231,7 @@ class TestTheBox:
 
     def test_box_other_late_facts_are_not_sent_to_review(self) -> None:
         """A visit registered a year late is flagged late, but finding it starts no new duty."""
-        history = History().record(visit("v1", "2023-03-01"), at=day("2024-03-01"))
+        history = History().record(visited("v1", "2023-03-01"), at=day("2024-03-01"))
         assert r21(history, "2024-05-01")["v1"].flags == (Flag.LATE_REGISTRATION,)
 
 
