@@ -17,10 +17,10 @@ from caselog.events import (
     PlacementStarted,
 )
 from caselog.rules.context import Rule
-from caselog.rules.judging import DEADLINE_STATUSES, Duty, judge, judge_window
+from caselog.rules.judging import DEADLINE_STATUSES, Duty, judge, judge_window, obligation_for
 from caselog.rules.law import sol
 from caselog.rules.model import Law, Obligation, Severity, Status
-from caselog.rules.placements import FAMILY_HOMES, obligation_for, placements_into
+from caselog.rules.placements import FAMILY_HOMES, placements_into
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

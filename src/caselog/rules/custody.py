@@ -28,7 +28,14 @@ from caselog.events import (
     SubmittedToCourt,
 )
 from caselog.rules.context import Rule
-from caselog.rules.judging import DEADLINE_STATUSES, Duty, Judgement, judge, not_applicable
+from caselog.rules.judging import (
+    DEADLINE_STATUSES,
+    Duty,
+    Judgement,
+    judge,
+    not_applicable,
+    obligation_for,
+)
 from caselog.rules.law import LVU, version
 from caselog.rules.model import Flag, Law, Obligation, Severity, Status
 
@@ -228,16 +235,7 @@ def _lapsing(
         judgement = Judgement(Status.BREACHED, last_day, days_overdue=days, decisive_on=stop)
     if judgement.status in {Status.OVERDUE, Status.BREACHED}:
         duty = lapsed
-    return duty.obligation(
-        case_id=ctx.case_id,
-        trigger_event_id=viewed.event.event_id,
-        trigger_on=viewed.event.occurred_on,
-        due_on=due,
-        judgement=judgement,
-        satisfied_by=done[0] if done else None,
-        satisfied_on=done_on,
-        flags=(*flags, *ctx.registration_flags(viewed)),
-    )
+    return obligation_for(duty, ctx, viewed, due, judgement, done, flags=flags)
 
 
 def _first_per_custody(ctx: RuleContext, kind: type[C]) -> Iterator[tuple[Viewed, C]]:

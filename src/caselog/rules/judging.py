@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from caselog.events import EventModel
+    from caselog.projections import Viewed
+    from caselog.rules.context import RuleContext
     from caselog.rules.model import Law
 
 
@@ -88,6 +90,35 @@ def judge_window(
         days_overdue=days_between(due, closed_on),
         decisive_on=due + timedelta(days=1),
     ), (Flag.WINDOW_CLOSED,)
+
+
+Found = tuple[str, date]
+"""(event_id, occurred_on) of the fact that satisfies a duty."""
+
+
+def obligation_for(
+    duty: Duty,
+    ctx: RuleContext,
+    trigger: Viewed,
+    due: date,
+    judgement: Judgement,
+    done: Found | None,
+    *,
+    part: str | None = None,
+    flags: Iterable[Flag] = (),
+) -> Obligation:
+    """The obligation of one duty triggered by one fact, flagged if that was registered late."""
+    return duty.obligation(
+        case_id=ctx.case_id,
+        trigger_event_id=trigger.event.event_id,
+        trigger_on=trigger.event.occurred_on,
+        due_on=due,
+        judgement=judgement,
+        satisfied_by=done[0] if done else None,
+        satisfied_on=done[1] if done else None,
+        part=part,
+        flags=(*flags, *ctx.registration_flags(trigger)),
+    )
 
 
 @dataclass(frozen=True, slots=True)

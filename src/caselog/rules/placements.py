@@ -25,7 +25,7 @@ from caselog.events import (
     PlacementStarted,
 )
 from caselog.rules.context import Rule
-from caselog.rules.judging import DEADLINE_STATUSES, Duty, Judgement, judge
+from caselog.rules.judging import DEADLINE_STATUSES, Duty, Found, Judgement, judge, obligation_for
 from caselog.rules.law import sol
 from caselog.rules.model import Flag, Law, Obligation, Severity, Status
 
@@ -65,33 +65,6 @@ R08_TWO_MONTHS = Duty(
     parameters=("sunday_rule",),
     statuses=(*DEADLINE_STATUSES, Status.WAIVED),
 )
-Found = tuple[str, date]
-"""(event_id, occurred_on) of the fact that satisfies a duty."""
-
-
-def obligation_for(
-    duty: Duty,
-    ctx: RuleContext,
-    trigger: Viewed,
-    due: date,
-    judgement: Judgement,
-    done: Found | None,
-    *,
-    part: str | None = None,
-    flags: Iterable[Flag] = (),
-) -> Obligation:
-    """The obligation of one duty triggered by one fact, flagged if that was registered late."""
-    return duty.obligation(
-        case_id=ctx.case_id,
-        trigger_event_id=trigger.event.event_id,
-        trigger_on=trigger.event.occurred_on,
-        due_on=due,
-        judgement=judgement,
-        satisfied_by=done[0] if done else None,
-        satisfied_on=done[1] if done else None,
-        part=part,
-        flags=(*flags, *ctx.registration_flags(trigger)),
-    )
 
 
 def placements_into(

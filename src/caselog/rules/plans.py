@@ -22,10 +22,16 @@ from caselog.events import (
     RegionNotified,
 )
 from caselog.rules.context import Rule
-from caselog.rules.judging import DEADLINE_STATUSES, Duty, Judgement, judge_window
+from caselog.rules.judging import (
+    DEADLINE_STATUSES,
+    Duty,
+    Found,
+    Judgement,
+    judge_window,
+    obligation_for,
+)
 from caselog.rules.law import sol
 from caselog.rules.model import Flag, Law, Obligation, Severity, Status
-from caselog.rules.placements import Found, obligation_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
