@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from caselog.api import COLUMNS, CaseLog, ManualClock, open_log
-from caselog.api.judging import rule_matches
+from caselog.api.query import rule_matches
 from caselog.errors import SettingsError
 from caselog.events import ViolenceExposure
 from caselog.rules.model import Status

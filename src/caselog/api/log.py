@@ -16,8 +16,8 @@ from caselog.api.bulk import bulk_allocation
 from caselog.api.clock import resolve_known_at, system_clock
 from caselog.api.export import export as export_events
 from caselog.api.ingest import IngestResult, ingest
-from caselog.api.judging import RULE_ARGUMENTS, judge_log, rule_matches, statuses
 from caselog.api.obligations import Obligations
+from caselog.api.query import RULE_ARGUMENTS, judge_log, rule_matches, statuses
 from caselog.errors import (
     ConcurrencyConflictError,
     DuplicateEventError,

@@ -1,4 +1,4 @@
-"""Judging the log stream by stream, for `CaseLog.obligations` and `CaseLog.cases`.
+"""Queries over the whole log: their arguments checked, and the log judged stream by stream.
 
 The homes and committees that child case files refer to are read once; the streams asked
 about are read 500 at a time and judged one by one (`judge_streams`), so judging a
