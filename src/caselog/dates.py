@@ -236,6 +236,17 @@ def end_of_day_utc(d: date) -> datetime:
     return datetime.combine(d, time.max, tzinfo=STOCKHOLM).astimezone(UTC)
 
 
+def start_of_day_utc(d: date) -> datetime:
+    """Return the first instant of `d` in Swedish time, as an aware UTC timestamp.
+
+    The first `known_at` whose Swedish date is `d` (midnight is never in a gap or fold).
+
+    >>> start_of_day_utc(date(2024, 3, 31))  # still winter time at midnight, UTC+1
+    datetime.datetime(2024, 3, 30, 23, 0, tzinfo=datetime.timezone.utc)
+    """
+    return datetime.combine(d, time.min, tzinfo=STOCKHOLM).astimezone(UTC)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def swedish_date(ts: datetime) -> date:
     """Return the calendar date in Swedish time of the aware timestamp `ts`.

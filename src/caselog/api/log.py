@@ -18,6 +18,7 @@ from caselog.api.export import export as export_events
 from caselog.api.ingest import IngestResult, ingest
 from caselog.api.obligations import Obligations
 from caselog.api.query import RULE_ARGUMENTS, judge_log, rule_matches, statuses
+from caselog.api.read_model import ReadModels, notice
 from caselog.errors import (
     ConcurrencyConflictError,
     DuplicateEventError,
@@ -71,6 +72,10 @@ class CaseLog:
         self.actor = actor
         self.clock = clock or system_clock
         self.settings = settings or DEFAULT_SETTINGS
+        self.read_models = ReadModels(store, self.settings, self.clock)
+        self.upkeep = True
+        """Whether writes keep the read models current (a bulk load may turn it off and
+        call `read_models.catch_up()` once at the end)."""
 
     @property
     def url(self) -> str:
@@ -129,6 +134,7 @@ class CaseLog:
             raise ConcurrencyConflictError([stream]) from None
         assert appended.last_position is not None  # noqa: S101
         assert appended.recorded_at is not None  # noqa: S101
+        self._keep_current()
         return Recorded(
             event, stream, version, appended.last_position, appended.recorded_at, self.actor
         )
@@ -156,7 +162,7 @@ class CaseLog:
             items = cast("IO[bytes]", source)
         else:
             items = list(cast("Iterable[str | dict[str, Any] | Event]", source))
-        return ingest(
+        result = ingest(
             self.store,
             items,
             historical=historical,
@@ -164,6 +170,14 @@ class CaseLog:
             actor=self.actor,
             progress=progress,
         )
+        if result.written:
+            self._keep_current()
+        return result
+
+    def _keep_current(self) -> None:
+        """Bring the read models up to what was just written (issue 10)."""
+        if self.upkeep:
+            self.read_models.catch_up()
 
     # -- queries ----------------------------------------------------------------------
 
@@ -177,13 +191,27 @@ class CaseLog:
         """Every event in the log recorded up to `known_at`, in log order."""
         return self.store.read_log(known_at=self._moment(known_at))
 
-    def case(self, case_id: str, *, on: date, known_at: date | datetime | None = None) -> CaseState:
+    def case(
+        self,
+        case_id: str,
+        *,
+        on: date,
+        known_at: date | datetime | None = None,
+        reference: bool = False,
+    ) -> CaseState:
         """The state of a child's case file on `on`, as the log showed it at `known_at`.
+
+        Answered from the read models unless `reference=True` (or they cannot answer
+        exactly: then the replay answers, with a `ReferenceNotice`).
 
         Raises:
             UnknownCaseError: the log has never held anything about this child.
         """
         moment = self._moment(known_at)
+        if not reference:
+            stored_state = self._stored_case(case_id, on, moment)
+            if stored_state is not None:
+                return stored_state
         stored = self._case_history(case_id)
         return fold_case_state(
             case_id, as_of(stored, on=on, known_at=moment), on=on, known_at=moment
@@ -211,11 +239,14 @@ class CaseLog:
         case_id: str | None = None,
         rule: str | None = None,
         status: Status | str | Iterable[Status | str] | None = None,
+        reference: bool = False,
     ) -> Obligations:
         """Every legal duty on `on` as the log showed it at `known_at`, judged (D7, D10).
 
         `rule` takes an id (`R05`) or a rule with sub-ids (`R16` → R16a–c); `status` one
-        status or several.
+        status or several. Answered from the read models, exactly as the reference replay
+        would; `reference=True` forces the replay (and so does a question the read models
+        cannot answer exactly, with a `ReferenceNotice` saying why).
 
         Raises:
             UnknownRuleError: `rule` is no rule id (`R99`; `r05` suggests R05).
@@ -227,6 +258,25 @@ class CaseLog:
             raise UnknownRuleError(rule, known=list(RULES_BY_ID))
         wanted = statuses(status)
         moment = self._moment(known_at)
+        if case_id is not None:
+            self._case_history(case_id)  # an unknown case is an error, never "no duties"
+        if not reference:
+            reason = self.read_models.why_not(on, moment)
+            if reason is None:
+                return Obligations(
+                    tuple(
+                        self.read_models.obligations(
+                            on=on,
+                            known_at=moment,
+                            streams=None if case_id is None else [f"child:{case_id}"],
+                            rule_ids=None
+                            if rule is None
+                            else [r for r in RULES_BY_ID if rule_matches(r, rule)],
+                            statuses=wanted,
+                        )
+                    )
+                )
+            notice(reason)
         shared_names = self.store.streams("committee:")
         if case_id is None:
             names = sorted(self.store.streams())
@@ -311,6 +361,19 @@ class CaseLog:
             return max(moment, last)
         return moment
 
+    def _stored_case(self, case_id: str, on: date, moment: datetime) -> CaseState | None:
+        """The case state from the read models, or None (with a notice) if they cannot say."""
+        reason = self.read_models.why_not(on, moment)
+        if reason is not None:
+            notice(reason)
+            return None
+        found = self.read_models.tables.state(f"child:{case_id}", on=on, known_at=moment)
+        if found is None:
+            self._case_history(case_id)  # unknown: the error; known but not yet: replay
+            return None
+        state = CaseState.model_validate_json(found)
+        return state.model_copy(update={"on": on, "known_at": moment})
+
     def _case_history(self, case_id: str) -> list[Recorded[Event]]:
         stored = self.store.read_streams([f"child:{case_id}"])
         if not stored:  # suggest close ids: a list of the case streams, on the error path only
@@ -321,7 +384,8 @@ class CaseLog:
     # -- lifecycle --------------------------------------------------------------------
 
     def close(self) -> None:
-        """Release the store's connections."""
+        """Release the store's connections (and the read models')."""
+        self.read_models.close()
         self.store.close()
 
     def __enter__(self) -> Self:

@@ -6,12 +6,19 @@ Every command takes `--db URL` (default `sqlite:///caselog.db`, or `$CASELOG_URL
 
 from __future__ import annotations
 
-from caselog.cli import cases, compliance, demo, export, log
+from caselog.cli import cases, compliance, demo, export, log, read_models
 from caselog.cli.app import app
 
 __all__ = ["app", "main"]
 
-_COMMANDS = (log, cases, compliance, demo, export)  # importing a module registers its commands
+_COMMANDS = (
+    log,
+    cases,
+    compliance,
+    demo,
+    export,
+    read_models,
+)  # importing a module registers its commands
 
 
 def main() -> None:

@@ -38,6 +38,7 @@ from caselog.cli.app import (
     working,
 )
 from caselog.cli.catalogue import Catalogue, Lang
+from caselog.cli.read_models import Reference, notices
 from caselog.dates import swedish_date
 from caselog.errors import CaselogError
 from caselog.rules.model import FINDINGS, Status
@@ -128,6 +129,7 @@ def case(
     known_at: KnownAt = None,
     fmt: Annotated[CaseFormat, typer.Option("--format")] = CaseFormat.TABLE,
     tz: Zone = DEFAULT_ZONE,
+    reference: Reference = False,
     db: Db = None,
     actor: Actor = None,
 ) -> None:
@@ -135,9 +137,9 @@ def case(
     day = parse_date(on, "--on") if on else swedish_date(datetime.now(UTC))
     moment = parse_known_at(known_at)
     zone = parse_zone(tz)
-    with open_or_exit(db, actor) as log:
+    with open_or_exit(db, actor) as log, notices():
         try:
-            state = log.case(case_id, on=day, known_at=moment)
+            state = log.case(case_id, on=day, known_at=moment, reference=reference)
         except CaselogError as error:
             raise fail(error) from None
     if fmt is CaseFormat.JSON:

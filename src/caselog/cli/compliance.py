@@ -40,6 +40,7 @@ from caselog.cli.app import (
     working,
 )
 from caselog.cli.catalogue import Catalogue, Lang
+from caselog.cli.read_models import Reference, notices
 from caselog.dates import swedish_date
 from caselog.errors import CaselogError
 from caselog.rules.model import FINDINGS, Severity, Status
@@ -117,6 +118,7 @@ def compliance(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.TABLE,
     lang: LangOption = Lang.EN,
+    reference: Reference = False,
     db: Db = None,
     actor: Actor = None,
 ) -> None:
@@ -131,7 +133,11 @@ def compliance(
     except (CaselogError, ValueError) as error:
         consoles.err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
         raise typer.Exit(2) from None
-    with open_or_exit(db, actor, settings=loaded) as log, working(f"judging duties on {day}"):
+    with (
+        open_or_exit(db, actor, settings=loaded) as log,
+        working(f"judging duties on {day}"),
+        notices(),
+    ):
         try:
             judged = log.obligations(
                 on=day,
@@ -139,6 +145,7 @@ def compliance(
                 case_id=case_id,
                 rule=rule,
                 status=statuses or (None if show_all else FINDINGS),
+                reference=reference,
             )
         except CaselogError as error:
             raise fail(error) from None

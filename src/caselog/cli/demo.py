@@ -23,6 +23,7 @@ from caselog.cli.app import (
 )
 from caselog.cli.catalogue import Catalogue
 from caselog.cli.compliance import write_summary
+from caselog.cli.read_models import keep_current, notices
 from caselog.dates import swedish_date
 from caselog.demo import DemoConfig, DemoSummary, generate
 from caselog.errors import CaselogError, IngestRejectedError
@@ -52,8 +53,9 @@ def demo(
     summary = DemoSummary()
     clock = ManualClock(datetime(2000, 1, 1, tzinfo=UTC))
     written = skipped = 0
-    with open_or_exit(db, actor or "demo", clock) as log:
+    with open_or_exit(db, actor or "demo", clock) as log, notices():
         held = log.store.count()
+        log.upkeep = False  # judged once, after the last day, not after every day
         with progress_bar() as bar:
             task = bar.add_task("recording", total=None)
             for registered_at, events in _days(generate(config, summary=summary)):
@@ -66,6 +68,10 @@ def demo(
                 written += result.written
                 skipped += result.already_stored
                 bar.advance(task, len(events))
+        try:
+            keep_current(log)
+        except CaselogError as error:
+            raise fail(error) from None
         url = log.url
         recorded = f"recorded {written} event(s) about {summary.children} children into {url}"
         already = f" ({skipped} were already there)" if skipped else ""

@@ -17,6 +17,7 @@ from caselog.cli.app import (
     open_or_exit,
     progress_bar,
 )
+from caselog.cli.read_models import keep_current
 from caselog.errors import CaselogError
 from caselog.events.schema import schema_text
 
@@ -55,20 +56,27 @@ def ingest_command(
 ) -> None:
     """Validate and append JSON Lines, all or nothing; the input is read once."""
     source = _input(file)
-    with open_or_exit(db, actor) as log, progress_bar() as bar:
-        checking = bar.add_task("checking", total=_plain_size(source))
-        writing = bar.add_task("writing", total=None, visible=False)
+    with open_or_exit(db, actor) as log:
+        log.upkeep = False  # kept current below, with its own progress bar
+        with progress_bar() as bar:
+            checking = bar.add_task("checking", total=_plain_size(source))
+            writing = bar.add_task("writing", total=None, visible=False)
 
-        def progress(stage: str, done: int, total: int | None) -> None:
-            if stage == "checking":
-                bar.advance(checking, done)
-            else:
-                bar.update(writing, completed=done, total=total, visible=True)
+            def progress(stage: str, done: int, total: int | None) -> None:
+                if stage == "checking":
+                    bar.advance(checking, done)
+                else:
+                    bar.update(writing, completed=done, total=total, visible=True)
 
+            try:
+                result = log.ingest(source, historical=historical, progress=progress)
+            except CaselogError as error:
+                bar.stop()
+                raise fail(error) from None
         try:
-            result = log.ingest(source, historical=historical, progress=progress)
+            if result.written:
+                keep_current(log)
         except CaselogError as error:
-            bar.stop()
             raise fail(error) from None
     consoles.out.print(
         f"read {result.read} line(s): wrote {result.written}, "

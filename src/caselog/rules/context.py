@@ -65,6 +65,14 @@ class RuleContext:
     retracted: tuple[Viewed, ...] = ()
     """The stream's facts that a retraction removed from the view, up to `on`, in fold
     order: no rule judges what they say, but R21 judges that they were registered."""
+    known_on: date | None = None
+    """The Swedish date of `known_at`: how far the records reach (R14 years). Given
+    separately so that the read models can follow it as they follow `on`."""
+
+    @property
+    def records_reach(self) -> date:
+        """The Swedish date of `known_at` (`known_on` when given)."""
+        return self.known_on if self.known_on is not None else swedish_date(self.known_at)
 
     def of_type(self, kind: type[E]) -> Iterator[tuple[Viewed, E]]:
         """The facts of one event class, with their view wrappers, in fold order."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Final
 
-from caselog.dates import add_days, add_years, days_between, swedish_date
+from caselog.dates import add_days, add_years, days_between
 from caselog.events import SocialWorkerAssigned, VisitPlace
 from caselog.projections import EpisodeKind
 from caselog.rules.context import Rule
@@ -172,10 +172,11 @@ def care_visited_every_year(ctx: RuleContext) -> Iterator[Obligation]:
     needed = ctx.settings.visits_min_per_year
     for episode, window, found in _windows(ctx.state):
         duty = R14_YEAR if episode.kind is EpisodeKind.SOL else R14_YEAR_LVU
-        known_on = swedish_date(ctx.known_at)
-        until = min(ctx.on, window.ended_on or ctx.on, known_on)
+        known_on = ctx.records_reach
+        ended_on = window.ended_on
         year, begins = 1, window.started_on
-        while begins <= until:
+        # Up to min(on, end of care, known_on), asked one bound at a time (issue 10).
+        while begins <= ctx.on and begins <= known_on and (ended_on is None or begins <= ended_on):
             next_year = add_years(window.started_on, year)
             last_day = add_days(next_year, -1)
             inside = [a for a in found if begins <= a.on < next_year]

@@ -79,6 +79,10 @@ class EventStore(Protocol):
         """How many events the log holds."""
         ...
 
+    def last_position(self) -> int:
+        """The position of the last event in the log (0 while it is empty)."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
         ...

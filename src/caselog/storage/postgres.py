@@ -165,6 +165,15 @@ class PostgresEventStore:
         self._pending = not (create or has_table)
         self._table = SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(TABLE))
 
+    @property
+    def schema(self) -> str:
+        """The schema the log's tables live in (`?schema=`, default `public`)."""
+        return self._schema
+
+    def connect_params(self) -> dict[str, Any]:
+        """What `psycopg.connect` needs to reach this log's database, options included."""
+        return self._server.connect_params()
+
     def exists(self) -> bool:
         """Whether the log's table exists; a log still to be created is looked for again."""
         if self._pending:
@@ -326,6 +335,11 @@ class PostgresEventStore:
         """How many events the log holds."""
         rows = self._query(SQL("SELECT COUNT(*) AS n FROM {}").format(self._table), [])
         return int(rows[0]["n"]) if rows else 0
+
+    def last_position(self) -> int:
+        """The position of the last event in the log (0 while it is empty)."""
+        rows = self._query(SQL("SELECT MAX(notification_id) AS n FROM {}").format(self._table), [])
+        return int(rows[0]["n"] or 0) if rows else 0
 
     def close(self) -> None:
         """Release the connection pool."""

@@ -368,6 +368,11 @@ class SQLiteEventStore:
         rows = self._query(f"SELECT COUNT(*) FROM {TABLE}", [])
         return int(rows[0][0]) if rows else 0
 
+    def last_position(self) -> int:
+        """The position of the last event in the log (0 while it is empty)."""
+        rows = self._query(f"SELECT MAX(rowid) FROM {TABLE}", [])
+        return int(rows[0][0] or 0) if rows else 0
+
     def close(self) -> None:
         """Release the connections."""
         if not self._pending:

@@ -1,0 +1,391 @@
+"""What the read models store: each stream's rows over rectangles of (`on`, `known_at`).
+
+The reference answer for one stream is a function of (`on`, `known_at`) that changes
+only at a few places: when a record arrives, when a fact's date is passed, when a
+deadline falls due, when a law changes. This module walks that plane with the rules
+themselves (docs/design/read-models.md):
+
+* knowledge is walked in strips, from one recording instant to the next (or to an
+  earlier bound a judgement noted: a home's next record, the next committee version,
+  the day the records reach the end of an R14 year);
+* within a strip each rule is walked along `on` in pieces: judged once at a piece's
+  first day with `on` as a `Probe`, the piece ends where the first thing it read would
+  change (a comparison with `on`, a fact of a class it asked for, the case state);
+* a new strip keeps each rule's pieces that end before the first date its new records
+  change, and judges that rule again from there.
+
+Each row (and each case state) is then stored once per rectangle over which it stays
+the same, `days_overdue` as the day it counts from. Pure: records in, spans out;
+storage and queries live in `caselog.storage.read_models`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Final, Generic, TypeVar
+
+from caselog.dates import start_of_day_utc
+from caselog.projections import fold_case_state
+from caselog.rules.context import Scope
+from caselog.rules.evaluate import retracted_facts
+from caselog.rules.model import Obligation
+from caselog.rules.probe import LAST_DAY, ElapsedDays, Probe, ProbeEscapeError, Tracker
+from caselog.rules.referred import Referred, fold_order
+from caselog.rules.registry import ALL_RULES
+from caselog.rules.tracked import FactIndex, Shared, TrackedContext
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from caselog.events import Event, Recorded
+    from caselog.projections import CaseState, Viewed
+    from caselog.rules.context import Rule
+    from caselog.rules.settings import Settings
+
+FIRST_DAY: Final = date(1900, 1, 1)
+"""The first `on` the read models answer for: no event may be dated earlier."""
+
+_EPOCH: Final = start_of_day_utc(FIRST_DAY)
+_SCOPES: Final = {scope.value: scope for scope in Scope}
+
+V = TypeVar("V")
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """`on` in [`on_from`, `on_to`) × `known_at` in [`known_from`, `known_to`) (None: on)."""
+
+    on_from: date
+    on_to: date
+    known_from: datetime
+    known_to: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RowSpan:
+    """One obligation, the same over `area`.
+
+    `rule` (the rule's place in the catalogue) and `index` (the row's place among that
+    rule's rows) order a stream's rows as the reference yields them. Where
+    `overdue_since` is set, `days_overdue` is `on − overdue_since` (the row holds None).
+    """
+
+    rule: int
+    index: int
+    row: Obligation
+    overdue_since: date | None
+    area: Area
+
+
+@dataclass(frozen=True, slots=True)
+class StateSpan:
+    """A child's case state, the same over `area`; its `on` and `known_at` are labels
+    only, set to the query's when it is read."""
+
+    state: CaseState
+    area: Area
+
+
+@dataclass(frozen=True, slots=True)
+class StreamSpans:
+    """Everything the read models keep about one stream."""
+
+    stream: str
+    rows: tuple[RowSpan, ...]
+    states: tuple[StateSpan, ...]
+    reads: frozenset[str]
+    """The referred streams its rules looked at (`home:<id>`; `committee:` for any)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece(Generic[V]):
+    """One judgement: its values for `on` in [on_from, on_to), held until `known_to`."""
+
+    on_from: date
+    on_to: date
+    values: tuple[V, ...]
+    known_to: datetime | None
+
+
+@dataclass(slots=True)
+class _Run(Generic[V]):
+    """One slot's value over [on_from, on_to) since `known_from`, not yet closed."""
+
+    value: V
+    on_from: date
+    on_to: date
+    known_from: datetime
+
+
+Emitted = tuple[int, V, date, date, datetime, datetime | None]
+"""(slot, value, on_from, on_to, known_from, known_to): one closed rectangle."""
+
+
+class _Track(Generic[V]):
+    """One rule's (or the fold's) pieces along `on`, and its open runs per slot."""
+
+    def __init__(self) -> None:
+        self.pieces: list[_Piece[V]] = []
+        self.open: dict[int, list[_Run[V]]] = {}
+
+    def cut(self, changed: date, known: datetime) -> date:
+        """Keep the pieces before `changed` that still hold at `known`; return the first
+        `on` to judge again."""
+        kept: list[_Piece[V]] = []
+        for piece in self.pieces:
+            if piece.known_to is not None and piece.known_to <= known:
+                break
+            if piece.on_to <= changed:
+                kept.append(piece)
+                continue
+            if piece.on_from < changed:
+                kept.append(replace(piece, on_to=changed))
+            break
+        self.pieces = kept
+        return kept[-1].on_to if kept else FIRST_DAY
+
+    def at(self, day: date) -> _Piece[V]:
+        """The piece that covers `day`."""
+        index = bisect_right([p.on_from for p in self.pieces], day) - 1
+        return self.pieces[index]
+
+    def settle(self, resume: date, known: datetime) -> Iterator[Emitted[V]]:
+        """Close the runs the pieces from `resume` on changed, as of `known`; open new ones.
+
+        Only the slots whose values differ from `resume` on are touched, so a new strip
+        costs what it changed, not the stream's whole history.
+        """
+        fresh: dict[int, list[_Run[V]]] = {}
+        for piece in self.pieces:
+            if piece.on_to <= resume:
+                continue
+            for slot, value in enumerate(piece.values):
+                runs = fresh.setdefault(slot, [])
+                last = runs[-1] if runs else None
+                if last is not None and last.on_to == piece.on_from and last.value == value:
+                    last.on_to = piece.on_to
+                else:
+                    runs.append(_Run(value, piece.on_from, piece.on_to, known))
+        for slot in set(self.open) | set(fresh):
+            yield from self._settle_slot(slot, fresh.get(slot, []), resume, known)
+
+    def _settle_slot(
+        self, slot: int, new: list[_Run[V]], resume: date, known: datetime
+    ) -> Iterator[Emitted[V]]:
+        runs = self.open.get(slot, [])
+        first = len(runs)
+        while first > 0 and runs[first - 1].on_to > resume:
+            first -= 1
+        old = runs[first:]
+        if [(max(r.on_from, resume), r.on_to, r.value) for r in old] == [
+            (r.on_from, r.on_to, r.value) for r in new
+        ]:
+            return
+        for run in old:
+            yield slot, run.value, run.on_from, run.on_to, run.known_from, known
+        kept = runs[:first]
+        if old and old[0].on_from < resume:  # the part before `resume` goes on unchanged
+            head = old[0]
+            if new and new[0].on_from == resume and new[0].value == head.value:
+                new[0].on_from = head.on_from
+            else:
+                kept.append(_Run(head.value, head.on_from, resume, known))
+        kept.extend(new)
+        if kept:
+            self.open[slot] = kept
+        else:
+            self.open.pop(slot, None)
+
+    def close(self, known_to: datetime | None) -> Iterator[Emitted[V]]:
+        """Every run still open, to `known_to`."""
+        for slot, runs in self.open.items():
+            for run in runs:
+                yield slot, run.value, run.on_from, run.on_to, run.known_from, known_to
+
+
+def stream_spans(
+    stream: str,
+    records: Sequence[Recorded[Event]],
+    *,
+    referred: Referred,
+    settings: Settings,
+    horizon: date,
+    rules: tuple[Rule, ...] = ALL_RULES,
+) -> StreamSpans:
+    """Judge one stream for every `on` before `horizon` and every `known_at`; return its
+    rows and states per rectangle.
+
+    Knowledge needs no horizon: its strips end at the stream's last record, or at the
+    last bound a judgement noted (a day the records reach compared with a date before
+    the horizon), and the last strip holds from then on.
+
+    Raises:
+        ProbeEscapeError: a rule used `on` in a way the probe cannot follow.
+    """
+    kind, _, subject = stream.partition(":")
+    scope = _SCOPES.get(kind)
+    walk = _Walk(subject, scope, tuple(r for r in rules if r.scope is scope), referred, settings)
+    walk.horizon = horizon
+    ordered = sorted(records, key=lambda r: r.position)
+    instants = sorted({r.recorded_at for r in ordered})
+    rows: list[RowSpan] = []
+    states: list[StateSpan] = []
+    known = instants[0] if instants and walk.rules else None
+    facts: tuple[Viewed, ...] = ()
+    retracted: tuple[Viewed, ...] = ()
+    first = True
+    while known is not None:
+        seen = [r for r in ordered if r.recorded_at <= known]
+        now_facts, now_retracted = fold_order(seen), retracted_facts(seen, on=LAST_DAY)
+        changed = (
+            FIRST_DAY
+            if first
+            else min(_first_change(facts, now_facts), _first_change(retracted, now_retracted))
+        )
+        facts, retracted, first = now_facts, now_retracted, False
+        new_rows, new_states = walk.strip(known, changed, facts, retracted)
+        rows.extend(_row_spans(new_rows))
+        states.extend(_state_spans(new_states))
+        following = instants[bisect_right(instants, known)] if instants[-1] > known else None
+        bounds = [t for t in (following, *walk.known_bounds()) if t is not None]
+        known = min(bounds) if bounds else None
+    rows.extend(_row_spans(walk.close_rows(None)))
+    states.extend(_state_spans(walk.fold.close(None)))
+    return StreamSpans(stream, tuple(rows), tuple(states), frozenset(walk.reads))
+
+
+_RowValue = tuple[Obligation, date | None]
+
+
+def _row_spans(emitted: Iterator[tuple[int, Emitted[_RowValue]]]) -> Iterator[RowSpan]:
+    for rule, (index, (row, since), on_from, on_to, known_from, known_to) in emitted:
+        yield RowSpan(rule, index, row, since, Area(on_from, on_to, known_from, known_to))
+
+
+def _state_spans(emitted: Iterator[Emitted[CaseState]]) -> Iterator[StateSpan]:
+    for _, state, on_from, on_to, known_from, known_to in emitted:
+        yield StateSpan(state, Area(on_from, on_to, known_from, known_to))
+
+
+def _first_change(before: tuple[Viewed, ...], after: tuple[Viewed, ...]) -> date:
+    """The first `on` whose view differs: the earliest date of a fact not in both."""
+    for old, new in zip(before, after, strict=False):
+        if old != new:
+            return min(old.event.occurred_on, new.event.occurred_on)
+    if len(before) == len(after):
+        return LAST_DAY
+    longer = before if len(before) > len(after) else after
+    return longer[min(len(before), len(after))].event.occurred_on
+
+
+class _Walk:
+    """One stream's tracks: a rule's pieces are judged again only where they changed."""
+
+    horizon: date = LAST_DAY
+
+    def __init__(
+        self,
+        subject: str,
+        scope: Scope | None,
+        rules: tuple[Rule, ...],
+        referred: Referred,
+        settings: Settings,
+    ) -> None:
+        self.subject, self.scope, self.rules = subject, scope, rules
+        self.referred, self.settings = referred, settings
+        self.tracks: list[_Track[_RowValue]] = [_Track() for _ in rules]
+        self.fold: _Track[CaseState] = _Track()
+        self.reads: set[str] = set()
+
+    def strip(
+        self,
+        known: datetime,
+        changed: date,
+        facts: tuple[Viewed, ...],
+        retracted: tuple[Viewed, ...],
+    ) -> tuple[list[tuple[int, Emitted[_RowValue]]], list[Emitted[CaseState]]]:
+        """Judge again, as known at `known`, what changed from `changed` on; return the
+        rectangles this closed."""
+        shared = Shared(
+            facts=FactIndex(facts),
+            retracted=FactIndex(retracted),
+            known_at=known,
+            settings=self.settings,
+            referred=self.referred,
+        )
+        states: list[Emitted[CaseState]] = []
+        if self.scope is Scope.CHILD:
+            resume = self.fold.cut(changed, known)
+            day = resume
+            while day < self.horizon:
+                piece = self._fold(shared, day, known)
+                self.fold.pieces.append(piece)
+                day = piece.on_to
+            states.extend(self.fold.settle(resume, known))
+        rows: list[tuple[int, Emitted[_RowValue]]] = []
+        for number, (rule, track) in enumerate(zip(self.rules, self.tracks, strict=True)):
+            resume = track.cut(changed, known)
+            day = resume
+            while day < self.horizon:
+                piece = self._judge(rule, shared, day)
+                track.pieces.append(piece)
+                day = piece.on_to
+            rows.extend((number, e) for e in track.settle(resume, known))
+        return rows, states
+
+    def known_bounds(self) -> Iterator[datetime | None]:
+        """When some judgement's knowledge stops holding."""
+        for track in self.tracks:
+            for piece in track.pieces:
+                yield piece.known_to
+
+    def close_rows(self, known_to: datetime | None) -> Iterator[tuple[int, Emitted[_RowValue]]]:
+        """Every row run still open, to `known_to`."""
+        for number, track in enumerate(self.tracks):
+            for emitted in track.close(known_to):
+                yield number, emitted
+
+    def _fold(self, shared: Shared, day: date, known: datetime) -> _Piece[CaseState]:
+        """Fold the case state at `day`; the piece ends where the fold would change."""
+        tracker = Tracker(day)
+        folded = fold_case_state(
+            self.subject, shared.facts.upto(day), on=tracker.probe(), known_at=known
+        )
+        on_to = min(tracker.hi or LAST_DAY, shared.facts.next_day(day), self.horizon)
+        label_free = folded.model_copy(update={"on": FIRST_DAY, "known_at": _EPOCH})
+        return _Piece(day, on_to, (label_free,), None)
+
+    def _judge(self, rule: Rule, shared: Shared, day: date) -> _Piece[_RowValue]:
+        """Judge one rule at `day`; the piece ends where anything it read would change."""
+        if self.scope is Scope.CHILD:
+            fold = self.fold.at(day)
+            shared.state, shared.state_to = fold.values[0], fold.on_to
+        context = TrackedContext(self.subject, shared, day, self.reads)
+        values = tuple(_stored(row) for row in rule.evaluate(context.as_context()))
+        known_tracker = context.known_on._tracker  # noqa: SLF001 - the context's own
+        bounds = [
+            t
+            for t in (
+                context.tracker.instant_hi,
+                known_tracker.instant_hi,
+                start_of_day_utc(known_tracker.hi) if known_tracker.hi else None,
+            )
+            if t is not None
+        ]
+        on_to = min(context.tracker.hi or self.horizon, self.horizon)
+        return _Piece(day, on_to, values, min(bounds) if bounds else None)
+
+
+def _stored(row: Obligation) -> _RowValue:
+    """The row as stored: a `days_overdue` that grows with `on` becomes its first day."""
+    since = None
+    if isinstance(row.days_overdue, ElapsedDays):
+        since = row.days_overdue.origin
+        row = replace(row, days_overdue=None)
+    for name in ("trigger_on", "due_on", "effective_due_on", "satisfied_on"):
+        if isinstance(getattr(row, name), Probe):
+            msg = f"{row.rule_id} made {name} from `on`; the read model cannot store it"
+            raise ProbeEscapeError(msg)
+    return row, since

@@ -1,0 +1,487 @@
+"""The read models' tables: obligations and case states per rectangle of (`on`, `known_at`).
+
+What to store is decided in the domain (`caselog.rules.spans`); this module only stores
+it and answers from it, through SQLAlchemy Core, with the same code on SQLite and
+PostgreSQL (issue 10; docs/design/read-models.md). Days are stored as ordinals and
+instants as microseconds since 1970 (UTC), so that a question is four integer
+comparisons on an index. Texts repeated on millions of rows — citations, the duties'
+sentences — are stored once, in `caselog_rm_texts`.
+
+The tables live beside the log (`caselog_events`) in the same database; `caselog_rm_meta`
+holds the stamp (caselog version, rules fingerprint, settings hash, horizon) and the
+log position the tables reflect, written in the same transaction as the rows.
+"""
+
+from __future__ import annotations
+
+import weakref
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+)
+from sqlalchemy import text as text_clause
+from sqlalchemy.pool import StaticPool
+
+from caselog.rules.model import Flag, Obligation, Severity, Status, Wording
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Iterator, Mapping
+
+    from sqlalchemy.engine import Connection, Engine
+
+    from caselog.rules.spans import StreamSpans
+    from caselog.storage.port import EventStore
+
+EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_LOCK_KEY: Final = 0x6361_7365_6C6F_67  # "caselog"
+FOREVER: Final = 2**62
+"""`known_to` of a rectangle that holds from its `known_from` on."""
+
+metadata = MetaData()
+
+rows = Table(
+    "caselog_rm_rows",
+    metadata,
+    Column("stream", String, nullable=False),
+    Column("rule", Integer, nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("on_from", Integer, nullable=False),
+    Column("on_to", Integer, nullable=False),
+    Column("known_from", BigInteger, nullable=False),
+    Column("known_to", BigInteger, nullable=False),
+    Column("rule_id", String, nullable=False),
+    Column("case_id", String, nullable=False),
+    Column("trigger_event_id", String),
+    Column("part", String),
+    Column("period", Integer),
+    Column("trigger_on", Integer, nullable=False),
+    Column("due_on", Integer),
+    Column("effective_due_on", Integer),
+    Column("satisfied_by_event_id", String),
+    Column("satisfied_on", Integer),
+    Column("status", String, nullable=False),
+    Column("days_late", Integer),
+    Column("days_overdue", Integer),
+    Column("overdue_since", Integer),
+    Column("severity", String, nullable=False),
+    Column("flags", String, nullable=False),
+    Column("law_at_trigger", Integer, nullable=False),
+    Column("law_decisive", Integer, nullable=False),
+    Column("citation", Integer, nullable=False),
+    Column("wording_en", Integer, nullable=False),
+    Column("wording_sv", Integer, nullable=False),
+    Index("caselog_rm_rows_stream", "stream", "on_from"),
+    Index("caselog_rm_rows_on", "on_from", "on_to"),
+)
+states = Table(
+    "caselog_rm_states",
+    metadata,
+    Column("stream", String, nullable=False),
+    Column("on_from", Integer, nullable=False),
+    Column("on_to", Integer, nullable=False),
+    Column("known_from", BigInteger, nullable=False),
+    Column("known_to", BigInteger, nullable=False),
+    Column("state", Text, nullable=False),
+    Index("caselog_rm_states_stream", "stream", "on_from"),
+)
+reads = Table(
+    "caselog_rm_reads",
+    metadata,
+    Column("stream", String, nullable=False),
+    Column("reads", String, nullable=False),
+    Index("caselog_rm_reads_stream", "stream"),
+    Index("caselog_rm_reads_reads", "reads"),
+)
+texts = Table(
+    "caselog_rm_texts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("text", Text, nullable=False, unique=True),
+)
+meta = Table(
+    "caselog_rm_meta",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+_ROW_FIELDS: Final = (
+    "rule_id",
+    "case_id",
+    "trigger_event_id",
+    "part",
+    "period",
+    "trigger_on",
+    "due_on",
+    "effective_due_on",
+    "satisfied_by_event_id",
+    "satisfied_on",
+    "status",
+    "days_late",
+    "days_overdue",
+    "overdue_since",
+    "severity",
+    "flags",
+    "law_at_trigger",
+    "law_decisive",
+    "citation",
+    "wording_en",
+    "wording_sv",
+)
+
+
+def day(value: date) -> int:
+    """A day as stored."""
+    return value.toordinal()
+
+
+def instant(value: datetime) -> int:
+    """An instant as stored: microseconds since 1970 (UTC)."""
+    return (value - EPOCH) // timedelta(microseconds=1)
+
+
+def _day(value: int | None) -> date | None:
+    return None if value is None else date.fromordinal(value)
+
+
+class ReadModelTables:
+    """The read-model tables of one log, and the questions they answer."""
+
+    def __init__(self, engine: Engine, writer: Engine | None = None) -> None:
+        """Read through `engine`; write through `writer` (SQLite: one that locks at once)."""
+        self.engine = engine
+        self.writer = writer or engine
+        # A log dropped without close() must not leave connections to be warned about.
+        weakref.finalize(self, _dispose, self.engine, self.writer)
+        self._texts: dict[str, int] = {}
+        self._by_id: dict[int, str] = {}
+
+    def close(self) -> None:
+        """Release the connections."""
+        _dispose(self.engine, self.writer)
+
+    # -- the stamp ----------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        """Whether the tables were ever made here."""
+        with self.engine.connect() as conn:
+            return bool(self.engine.dialect.has_table(conn, meta.name))
+
+    def create(self) -> None:
+        """Make the tables if they are missing (under the lock: writers may race)."""
+        if self.exists():
+            return
+        with self.writer.begin() as conn:
+            self.lock(conn, read=False)
+            metadata.create_all(conn)
+
+    def stamp(self) -> dict[str, str]:
+        """The stamp and position, or {} before the tables exist."""
+        if not self.exists():
+            return {}
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(meta.c.key, meta.c.value)).tuples().all())
+
+    def write_meta(self, conn: Connection, values: Mapping[str, str]) -> None:
+        """Set the stamp's entries, in the caller's transaction."""
+        conn.execute(delete(meta).where(meta.c.key.in_(list(values))))
+        conn.execute(insert(meta), [{"key": k, "value": v} for k, v in values.items()])
+
+    def lock(self, conn: Connection, *, read: bool = True) -> dict[str, str]:
+        """Take the read models' write lock for this transaction, and read the stamp.
+
+        SQLite: the writer's transactions begin IMMEDIATE, which is the lock. PostgreSQL:
+        a transaction-scoped advisory lock, so that even the first writer, before any
+        table exists, waits for another.
+        """
+        if conn.dialect.name == "postgresql":
+            conn.execute(text_clause("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        if not read:
+            return {}
+        return dict(conn.execute(select(meta.c.key, meta.c.value)).tuples().all())
+
+    def clear_keys(self, conn: Connection, keys: Collection[str]) -> None:
+        """Remove entries from the stamp, in the caller's transaction."""
+        conn.execute(delete(meta).where(meta.c.key.in_(list(keys))))
+
+    def clear(self, conn: Connection) -> None:
+        """Empty every table but the texts (a rebuild starts from nothing)."""
+        for table in (rows, states, reads, meta):
+            conn.execute(delete(table))
+
+    # -- writing ------------------------------------------------------------------------
+
+    def replace(self, conn: Connection, spans: Iterable[StreamSpans]) -> None:
+        """Replace what is stored about each stream by its new spans."""
+        batch = list(spans)
+        if not batch:
+            return
+        names = [s.stream for s in batch]
+        for table in (rows, states, reads):
+            for start in range(0, len(names), 500):
+                conn.execute(delete(table).where(table.c.stream.in_(names[start : start + 500])))
+        self._load_texts(conn)
+        row_values = [self._row(s.stream, span) for s in batch for span in s.rows]
+        if row_values:
+            conn.execute(insert(rows), row_values)
+        state_values = [
+            {
+                "stream": s.stream,
+                "on_from": day(span.area.on_from),
+                "on_to": day(span.area.on_to),
+                "known_from": instant(span.area.known_from),
+                "known_to": FOREVER if span.area.known_to is None else instant(span.area.known_to),
+                "state": span.state.model_dump_json(),
+            }
+            for s in batch
+            for span in s.states
+        ]
+        if state_values:
+            conn.execute(insert(states), state_values)
+        read_values = [{"stream": s.stream, "reads": r} for s in batch for r in sorted(s.reads)]
+        if read_values:
+            conn.execute(insert(reads), read_values)
+        self._save_texts(conn)
+
+    def _row(self, stream: str, span: Any) -> dict[str, Any]:  # noqa: ANN401 - a RowSpan
+        row: Obligation = span.row
+        area = span.area
+        return {
+            "stream": stream,
+            "rule": span.rule,
+            "idx": span.index,
+            "on_from": day(area.on_from),
+            "on_to": day(area.on_to),
+            "known_from": instant(area.known_from),
+            "known_to": FOREVER if area.known_to is None else instant(area.known_to),
+            "rule_id": row.rule_id,
+            "case_id": row.case_id,
+            "trigger_event_id": row.trigger_event_id,
+            "part": row.part,
+            "period": row.period,
+            "trigger_on": day(row.trigger_on),
+            "due_on": None if row.due_on is None else day(row.due_on),
+            "effective_due_on": None if row.effective_due_on is None else day(row.effective_due_on),
+            "satisfied_by_event_id": row.satisfied_by_event_id,
+            "satisfied_on": None if row.satisfied_on is None else day(row.satisfied_on),
+            "status": row.status.value,
+            "days_late": row.days_late,
+            "days_overdue": row.days_overdue,
+            "overdue_since": None if span.overdue_since is None else day(span.overdue_since),
+            "severity": row.severity.value,
+            "flags": ",".join(flag.value for flag in row.flags),
+            "law_at_trigger": self._text(row.law_at_trigger),
+            "law_decisive": self._text(row.law_decisive),
+            "citation": self._text(row.citation),
+            "wording_en": self._text(row.wording.en),
+            "wording_sv": self._text(row.wording.sv),
+        }
+
+    def _load_texts(self, conn: Connection) -> None:
+        self._texts = {text: key for key, text in conn.execute(select(texts.c.id, texts.c.text))}
+        self._by_id = {key: text for text, key in self._texts.items()}
+        self._new: dict[str, int] = {}
+
+    def _text(self, text: str) -> int:
+        key = self._texts.get(text)
+        if key is None:
+            key = self._texts[text] = len(self._texts) + 1
+            self._by_id[key] = text
+            self._new[text] = key
+        return key
+
+    def _save_texts(self, conn: Connection) -> None:
+        if self._new:
+            conn.execute(insert(texts), [{"id": k, "text": t} for t, k in self._new.items()])
+            self._new = {}
+
+    # -- reading ------------------------------------------------------------------------
+
+    def obligations(
+        self,
+        *,
+        on: date,
+        known_at: datetime,
+        streams: Collection[str] | None = None,
+        rule_ids: Collection[str] | None = None,
+        statuses: Collection[Status] | None = None,
+    ) -> Iterator[Obligation]:
+        """The rows that hold on `on` as known at `known_at`, in the reference's order."""
+        when, moment = day(on), instant(known_at)
+        query = (
+            select(*(rows.c[name] for name in _ROW_FIELDS))
+            .where(
+                and_(
+                    rows.c.on_from <= when,
+                    rows.c.on_to > when,
+                    rows.c.known_from <= moment,
+                    rows.c.known_to > moment,
+                )
+            )
+            .order_by(rows.c.stream, rows.c.rule, rows.c.idx)
+        )
+        if streams is not None:
+            query = query.where(rows.c.stream.in_(list(streams)))
+        if rule_ids is not None:
+            query = query.where(rows.c.rule_id.in_(list(rule_ids)))
+        if statuses is not None:
+            query = query.where(rows.c.status.in_([s.value for s in statuses]))
+        with self.engine.connect() as conn:
+            if not self._by_id:
+                self._load_texts(conn)
+            result = conn.execute(query)
+            while chunk := result.fetchmany(10_000):
+                yield from (self._obligation(values, on) for values in chunk)
+
+    def _obligation(self, values: Any, on: date) -> Obligation:  # noqa: ANN401 - a Row
+        (
+            rule_id,
+            case_id,
+            trigger_event_id,
+            part,
+            period,
+            trigger_on,
+            due_on,
+            effective_due_on,
+            satisfied_by,
+            satisfied_on,
+            status,
+            days_late,
+            days_overdue,
+            overdue_since,
+            severity,
+            flags,
+            law_at_trigger,
+            law_decisive,
+            citation,
+            wording_en,
+            wording_sv,
+        ) = values
+        text = self._by_id
+        return Obligation(
+            rule_id=rule_id,
+            case_id=case_id,
+            trigger_event_id=trigger_event_id,
+            part=part,
+            period=period,
+            trigger_on=date.fromordinal(trigger_on),
+            due_on=_day(due_on),
+            effective_due_on=_day(effective_due_on),
+            satisfied_by_event_id=satisfied_by,
+            satisfied_on=_day(satisfied_on),
+            status=Status(status),
+            days_late=days_late,
+            days_overdue=(
+                days_overdue if overdue_since is None else on.toordinal() - overdue_since
+            ),
+            severity=Severity(severity),
+            flags=tuple(Flag(f) for f in flags.split(",")) if flags else (),
+            law_at_trigger=text[law_at_trigger],
+            law_decisive=text[law_decisive],
+            citation=text[citation],
+            wording=_wording(text[wording_en], text[wording_sv]),
+        )
+
+    def state(self, stream: str, *, on: date, known_at: datetime) -> str | None:
+        """The stored case state (JSON) of `stream` on `on` as known at `known_at`."""
+        when, moment = day(on), instant(known_at)
+        query = select(states.c.state).where(
+            and_(
+                states.c.stream == stream,
+                states.c.on_from <= when,
+                states.c.on_to > when,
+                states.c.known_from <= moment,
+                states.c.known_to > moment,
+            )
+        )
+        with self.engine.connect() as conn:
+            found = conn.execute(query).scalar_one_or_none()
+        return None if found is None else str(found)
+
+    def readers_of(self, conn: Connection, referred: Collection[str]) -> set[str]:
+        """The streams whose rules read any of `referred` (`home:<id>`, `committee:`)."""
+        if not referred:
+            return set()
+        query = select(reads.c.stream).where(reads.c.reads.in_(list(referred))).distinct()
+        return {name for (name,) in conn.execute(query)}
+
+
+def _dispose(*engines: Engine) -> None:
+    for engine in engines:
+        engine.dispose()
+
+
+_WORDINGS: dict[tuple[str, str], Wording] = {}
+
+
+def _wording(en: str, sv: str) -> Wording:
+    """One shared `Wording` per pair of sentences, as the duties share theirs."""
+    key = (en, sv)
+    found = _WORDINGS.get(key)
+    if found is None:
+        found = _WORDINGS[key] = Wording(en, sv)
+    return found
+
+
+def tables_for(store: EventStore) -> ReadModelTables:
+    """The read-model tables beside `store`'s log, in the same database.
+
+    A log in memory keeps its read models in a private in-memory database of its own:
+    both vanish with the process.
+    """
+    from caselog.storage.postgres import PostgresEventStore  # noqa: PLC0415
+    from caselog.storage.sqlite import SQLiteEventStore  # noqa: PLC0415
+
+    if isinstance(store, SQLiteEventStore):
+        if store.path is None:
+            engine = create_engine(
+                "sqlite://",
+                poolclass=StaticPool,
+                connect_args={"check_same_thread": False},
+            )
+            return ReadModelTables(engine)
+        url = f"sqlite:///{store.path.absolute()}"
+        reader = create_engine(url, connect_args={"timeout": store.timeout})
+        writer = create_engine(url, connect_args={"timeout": store.timeout})
+        _lock_at_once(writer)
+        return ReadModelTables(reader, writer)
+    if isinstance(store, PostgresEventStore):
+        engine = create_engine(
+            "postgresql+psycopg://",
+            connect_args={
+                **store.connect_params(),
+                "options": f"-c search_path={store.schema}",
+            },
+            pool_size=2,
+            max_overflow=2,
+        )
+        return ReadModelTables(engine)
+    msg = f"no read models for a store of type {type(store).__name__}"
+    raise TypeError(msg)
+
+
+def _lock_at_once(engine: Engine) -> None:
+    """SQLite: each transaction takes the write lock at BEGIN (as the log's writes do)."""
+
+    @event.listens_for(engine, "connect")
+    def _autocommit(dbapi_connection: Any, _record: object) -> None:  # noqa: ANN401
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
