@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import operator
 import pickle
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
@@ -46,7 +47,7 @@ def probe_at(base: date = BASE) -> tuple[Tracker, Probe]:
 
 def escape(how: str) -> str:
     """The message of a use the read model cannot follow (a regular expression)."""
-    return f"^a tracked date was {how}; the read model cannot follow this rule$"
+    return f"^a tracked date was {re.escape(how)}; the read model cannot follow this rule$"
 
 
 def test_a_probe_is_its_base_date() -> None:
@@ -232,7 +233,9 @@ def test_elapsed_days_are_stored_never_computed_with(use: Callable[[ElapsedDays]
     _, probe = probe_at()
     elapsed = probe - EARLIER
     assert isinstance(elapsed, Elapsed)
-    with pytest.raises(ProbeEscapeError, match="a number of days counted from a tracked date was computed with"):
+    with pytest.raises(
+        ProbeEscapeError, match="a number of days counted from a tracked date was computed with"
+    ):
         use(elapsed.days)
 
 
@@ -253,7 +256,9 @@ def test_elapsed_is_never_computed_with(use: Callable[[Elapsed], object]) -> Non
     _, probe = probe_at()
     elapsed = probe - EARLIER
     assert isinstance(elapsed, Elapsed)
-    with pytest.raises(ProbeEscapeError, match="a number of days counted from a tracked date was computed with"):
+    with pytest.raises(
+        ProbeEscapeError, match="a number of days counted from a tracked date was computed with"
+    ):
         use(elapsed)
 
 
@@ -290,8 +295,8 @@ def test_the_month_holds_until_the_first_of_the_next(base: date, month: int, hi:
 @pytest.mark.parametrize(
     ("use", "how"),
     [
-        (hash, "hashed \\(used as a key or cached\\)"),
-        (lambda p: {p: 1}, "hashed \\(used as a key or cached\\)"),
+        (hash, "hashed (used as a key or cached)"),
+        (lambda p: {p: 1}, "hashed (used as a key or cached)"),
         (lambda p: p.day, "asked for its day"),
         (lambda p: p.isoformat(), "written as text"),
         (str, "written as text"),
@@ -365,7 +370,9 @@ def test_probes_of_two_trackers_are_never_compared(compare: Compare) -> None:
     """`on` against the date of `known_at`: two independent probes refuse to compare."""
     _, on = probe_at()
     _, known_on = probe_at(LATER)
-    message = r"^two independently tracked dates compared \(on against known_at\)$"
+    message = (
+        r"^a tracked date was compared with an independently tracked date \(on with known_at\);"
+    )
     with pytest.raises(ProbeEscapeError, match=message):
         compare(on, known_on)
     with pytest.raises(ProbeEscapeError, match=message):
@@ -377,7 +384,8 @@ def test_probes_of_two_trackers_are_never_subtracted() -> None:
     _, on = probe_at()
     _, known_on = probe_at(LATER)
     with pytest.raises(
-        ProbeEscapeError, match=escape("subtracted from an independently tracked date")
+        ProbeEscapeError,
+        match=escape("subtracted from an independently tracked date (on with known_at)"),
     ):
         _ = known_on - on
 

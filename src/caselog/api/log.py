@@ -261,7 +261,7 @@ class CaseLog:
         if case_id is not None:
             self._case_history(case_id)  # an unknown case is an error, never "no duties"
         if not reference:
-            reason = self.read_models.why_not(on, moment)
+            reason = self.read_models.why_not(on)
             if reason is None:
                 return Obligations(
                     tuple(
@@ -363,7 +363,7 @@ class CaseLog:
 
     def _stored_case(self, case_id: str, on: date, moment: datetime) -> CaseState | None:
         """The case state from the read models, or None (with a notice) if they cannot say."""
-        reason = self.read_models.why_not(on, moment)
+        reason = self.read_models.why_not(on)
         if reason is not None:
             notice(reason)
             return None

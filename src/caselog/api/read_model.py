@@ -56,8 +56,11 @@ class ReferenceNotice(UserWarning):
 
 
 def rules_fingerprint() -> str:
-    """A hash of the source of everything that decides an answer: events, projections,
-    rules and dates. Any change to them makes stored read models stale."""
+    """A hash of the source of everything that decides an answer.
+
+    Events, aggregates, projections, rules and dates: any change to them makes stored
+    read models stale.
+    """
     if not _FINGERPRINT:
         root = Path(__file__).resolve().parent.parent
         digest = hashlib.sha256()
@@ -105,10 +108,11 @@ class ReadModels:
 
     # -- may they answer? ---------------------------------------------------------------
 
-    def why_not(self, on: date, known_at: datetime) -> str | None:
-        """Why the read models cannot answer (on, known_at) exactly, or None if they can.
+    def why_not(self, on: date) -> str | None:
+        """Why the read models cannot answer about `on` exactly, or None if they can.
 
-        Catches them up first when only new events are missing.
+        Any `known_at` is answered (knowledge needs no horizon). Catches them up first
+        when only new events are missing.
         """
         stamp = self.tables.stamp()
         if not stamp or "position" not in stamp:

@@ -8,8 +8,8 @@ reference replay answers and a notice on stderr says why.
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer

@@ -95,6 +95,10 @@ class RuleContext:
             found[type(viewed.event)].append(viewed)
         return found
 
+    def first_day(self) -> date | None:
+        """The date of the stream's first fact in view (None while there is none)."""
+        return self.facts[0].event.occurred_on if self.facts else None
+
     def next_meeting(self, body: Body, after: date) -> date | None:
         """The first day after `after` on which `body` met, if any is in the view."""
         days = self.meetings.get(body, ())
@@ -131,6 +135,10 @@ class Rule:
     evaluate: RuleFunction
     duty: Duty
     scope: Scope = Scope.CHILD
+    per_fact: bool = False
+    """Whether each fact's rows depend on that fact alone (R21): the rows of a view are
+    then those of each fact (the retracted ones too) in fold order, and the read models
+    judge each fact once rather than the whole view again at every new fact."""
 
     @property
     def rule_id(self) -> str:

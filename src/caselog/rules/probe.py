@@ -20,7 +20,7 @@ and the equivalence properties (tests/readmodel) would show it if one did.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Final, NoReturn
+from typing import TYPE_CHECKING, Final, NoReturn, Self
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -85,58 +85,69 @@ class Probe(date):
         made._tracker, made._shift = tracker, shift
         return made
 
-    def _against(self, other: object) -> date | None:
-        """`other` as a bound on the base (other − shift), or None if not a date."""
+    def _bound(self, other: date, how: str = "compared with") -> date | None:
+        """`other` as a bound on the base (other − shift).
+
+        None for a probe of the same tracker: their order never changes.
+        """
         if isinstance(other, Probe):
-            if other._tracker is not self._tracker:
-                msg = "two independently tracked dates compared (on against known_at)"
-                raise ProbeEscapeError(msg)
-            return None
-        if not isinstance(other, date):
+            if other._tracker is not self._tracker:  # noqa: SLF001 - the same class
+                _escape(f"{how} an independently tracked date (on with known_at)")
             return None
         try:
             return other - timedelta(days=self._shift)
         except OverflowError:
             return other
 
-    def _value(self) -> date:
-        return self._tracker.base + timedelta(days=self._shift)
+    def _shift_of(self, other: date) -> int:
+        return other._shift if isinstance(other, Probe) else 0  # noqa: SLF001 - the same class
 
     # Each comparison answers for the base's value now, and notes when that answer flips
     # as the base moves forward; answers that can no longer flip note nothing.
 
     def __lt__(self, other: object) -> bool:
-        bound = self._against(other)
+        """`self < other`: true until the base reaches the bound."""
+        if not isinstance(other, date):
+            return NotImplemented
+        bound = self._bound(other)
         if bound is None:
-            return self._same_tracker(other, lambda a, b: a < b)
-        base = self._tracker.base
-        if base < bound:
+            return self._shift < self._shift_of(other)
+        if self._tracker.base < bound:
             self._tracker.until(bound)
             return True
         return False
 
     def __le__(self, other: object) -> bool:
-        bound = self._against(other)
+        """`self <= other`: true until the day after the bound."""
+        if not isinstance(other, date):
+            return NotImplemented
+        bound = self._bound(other)
         if bound is None:
-            return self._same_tracker(other, lambda a, b: a <= b)
-        base = self._tracker.base
-        if base <= bound:
+            return self._shift <= self._shift_of(other)
+        if self._tracker.base <= bound:
             self._tracker.until(_next(bound))
             return True
         return False
 
     def __gt__(self, other: object) -> bool:
+        """`not self <= other`."""
+        if not isinstance(other, date):
+            return NotImplemented
         return not self.__le__(other)
 
     def __ge__(self, other: object) -> bool:
+        """`not self < other`."""
+        if not isinstance(other, date):
+            return NotImplemented
         return not self.__lt__(other)
 
     def __eq__(self, other: object) -> bool:
-        bound = self._against(other)
-        if bound is None:
-            if isinstance(other, Probe):
-                return self._shift == other._shift
+        """Equal on the bound only: false before it (until it), true on it (until the next day)."""
+        if not isinstance(other, date):
             return False
+        bound = self._bound(other)
+        if bound is None:
+            return self._shift == self._shift_of(other)
         base = self._tracker.base
         if base == bound:
             self._tracker.until(_next(bound))
@@ -146,40 +157,36 @@ class Probe(date):
         return False
 
     def __ne__(self, other: object) -> bool:
+        """`not self == other`."""
         return not self.__eq__(other)
 
-    def _same_tracker(self, other: object, compare: object) -> bool:
-        if isinstance(other, Probe):
-            assert callable(compare)  # noqa: S101
-            return bool(compare(self._shift, other._shift))
-        return NotImplemented  # type: ignore[no-any-return]
-
-    def __hash__(self) -> int:
+    def __hash__(self) -> NoReturn:  # noqa: PLE0309
         """Refused: a dict or cache keyed by the date would answer without telling."""
         _escape("hashed (used as a key or cached)")
 
     # Arithmetic: whole days move the probe; the distance from a fixed day is `Elapsed`.
 
-    def __add__(self, other: timedelta) -> Probe:  # type: ignore[override]
-        if isinstance(other, timedelta) and not (other.seconds or other.microseconds):
+    def __add__(self, other: timedelta) -> Probe:
+        """Whole days later: the same tracker, shifted."""
+        if not (other.seconds or other.microseconds):
             return Probe._make(self._tracker, self._shift + other.days)
         return NotImplemented
 
     __radd__ = __add__
 
     def __sub__(self, other: object) -> Probe | timedelta:  # type: ignore[override]
+        """Whole days earlier (a probe), or the distance from a fixed day (`Elapsed`)."""
         if isinstance(other, timedelta) and not (other.seconds or other.microseconds):
             return Probe._make(self._tracker, self._shift - other.days)
-        if isinstance(other, Probe):
-            if other._tracker is not self._tracker:
-                _escape("subtracted from an independently tracked date")
-            return timedelta(days=self._shift - other._shift)
         if isinstance(other, date):
+            if self._bound(other, "subtracted from") is None:
+                return timedelta(days=self._shift - self._shift_of(other))
             origin = other - timedelta(days=self._shift)
             return Elapsed(days=(self._tracker.base - origin).days, origin=origin)
         return NotImplemented
 
     def __rsub__(self, other: object) -> NoReturn:
+        """Refused: a fixed day minus `on` shrinks as `on` grows; no rule needs it."""
         _escape("subtracted from a fixed date")
 
     # Whole years and months are ranges of the base; anything finer is refused.
@@ -187,14 +194,14 @@ class Probe(date):
     @property
     def year(self) -> int:
         """The year, holding until the base's next New Year."""
-        value = self._value()
+        value = self._tracker.base + timedelta(days=self._shift)
         self._tracker.until(date(value.year + 1, 1, 1) - timedelta(days=self._shift))
         return value.year
 
     @property
     def month(self) -> int:
         """The month, holding until the first of the next month."""
-        value = self._value()
+        value = self._tracker.base + timedelta(days=self._shift)
         first = date(value.year + value.month // 12, value.month % 12 + 1, 1)
         self._tracker.until(first - timedelta(days=self._shift))
         return value.month
@@ -220,7 +227,7 @@ class Probe(date):
         """Refused: text that changes every day."""
         _escape("written as text")
 
-    def __str__(self) -> NoReturn:
+    def __str__(self) -> NoReturn:  # noqa: PLE0307 - it never returns
         """Refused: text that changes every day."""
         _escape("written as text")
 
@@ -228,7 +235,7 @@ class Probe(date):
         """Refused: text that changes every day."""
         _escape("written as text")
 
-    def strftime(self, fmt: str) -> NoReturn:
+    def strftime(self, _fmt: str) -> NoReturn:
         """Refused: text that changes every day."""
         _escape("written as text")
 
@@ -240,11 +247,11 @@ class Probe(date):
         """Refused: its parts change every day."""
         _escape("taken apart")
 
-    def isocalendar(self) -> NoReturn:  # type: ignore[override]
+    def isocalendar(self) -> NoReturn:
         """Refused: its parts change every day."""
         _escape("taken apart")
 
-    def replace(self, *args: object, **kwargs: object) -> NoReturn:
+    def replace(self, *_args: object, **_kwargs: object) -> NoReturn:
         """Refused: its parts change every day."""
         _escape("replaced in part")
 
@@ -258,23 +265,23 @@ class Elapsed(timedelta):
 
     origin: date
 
-    def __new__(cls, *, days: int, origin: date) -> Elapsed:
+    def __new__(cls, *, days: int, origin: date) -> Self:
         """The distance now (`days`) from `origin`."""
         made = super().__new__(cls, days=days)
         made.origin = origin
         return made
 
     @property
-    def days(self) -> ElapsedDays:  # type: ignore[override]
+    def days(self) -> ElapsedDays:
         """The days, as a number that remembers its origin."""
         return ElapsedDays(timedelta.days.__get__(self), self.origin)
 
     def _refuse(self, *_: object) -> NoReturn:
         _counted()
 
-    __lt__ = __le__ = __gt__ = __ge__ = _refuse  # type: ignore[assignment]
-    __add__ = __radd__ = __sub__ = __rsub__ = __neg__ = __abs__ = _refuse  # type: ignore[assignment]
-    __mul__ = __rmul__ = __truediv__ = __floordiv__ = _refuse  # type: ignore[assignment]
+    __lt__ = __le__ = __gt__ = __ge__ = _refuse
+    __add__ = __radd__ = __sub__ = __rsub__ = __neg__ = __abs__ = _refuse
+    __mul__ = __rmul__ = __truediv__ = __floordiv__ = _refuse
 
 
 class ElapsedDays(int):
@@ -282,7 +289,7 @@ class ElapsedDays(int):
 
     origin: date
 
-    def __new__(cls, value: int, origin: date) -> ElapsedDays:
+    def __new__(cls, value: int, origin: date) -> Self:
         """`value` days now, counted from `origin`."""
         made = super().__new__(cls, value)
         made.origin = origin
@@ -291,10 +298,10 @@ class ElapsedDays(int):
     def _refuse(self, *_: object) -> NoReturn:
         _counted()
 
-    __lt__ = __le__ = __gt__ = __ge__ = _refuse  # type: ignore[assignment]
-    __add__ = __radd__ = __sub__ = __rsub__ = __neg__ = __abs__ = _refuse  # type: ignore[assignment]
-    __mul__ = __rmul__ = __floordiv__ = __rfloordiv__ = __mod__ = _refuse  # type: ignore[assignment]
-    __bool__ = _refuse  # type: ignore[assignment]
+    __lt__ = __le__ = __gt__ = __ge__ = _refuse
+    __add__ = __radd__ = __sub__ = __rsub__ = __neg__ = __abs__ = _refuse
+    __mul__ = __rmul__ = __floordiv__ = __rfloordiv__ = __mod__ = _refuse
+    __bool__ = _refuse
 
 
 def _counted() -> NoReturn:

@@ -140,14 +140,14 @@ def foster_home_list_sent_to_ivo(ctx: RuleContext) -> Iterator[Obligation]:
     Before IVO existed (2013-06-01) the same event records the list sent to the
     supervisor of the day ✘.
     """
-    if not ctx.facts:
+    began = ctx.first_day()
+    if began is None:
         return
     sent: dict[int, tuple[str, date]] = {}
     for _, listed in ctx.of_type(FosterHomeListSentToIVO):
         sent.setdefault(listed.year, (listed.event_id, listed.occurred_on))
     sunday = ctx.settings.sunday_rule_for("R22")
-    first = ctx.facts[0].event.occurred_on.year
-    for year in range(first, ctx.on.year + 1):
+    for year in range(began.year, ctx.on.year + 1):
         due = date(year, 1, 31)
         done = sent.get(year)
         yield R22.obligation(
@@ -242,10 +242,10 @@ def non_execution_reported(ctx: RuleContext) -> Iterator[Obligation]:
 
 
 RULES: Final[tuple[Rule, ...]] = (
-    Rule(event_registered_in_time, R21, Scope.CHILD),
-    Rule(event_registered_in_time, R21, Scope.HOME),
-    Rule(event_registered_in_time, R21, Scope.MATTER),
-    Rule(event_registered_in_time, R21, Scope.COMMITTEE),
+    Rule(event_registered_in_time, R21, Scope.CHILD, per_fact=True),
+    Rule(event_registered_in_time, R21, Scope.HOME, per_fact=True),
+    Rule(event_registered_in_time, R21, Scope.MATTER, per_fact=True),
+    Rule(event_registered_in_time, R21, Scope.COMMITTEE, per_fact=True),
     Rule(foster_home_list_sent_to_ivo, R22, Scope.COMMITTEE),
 )
 """R21 (once per scope it runs in) and R22, in catalogue order.

@@ -82,8 +82,10 @@ class Referred:
     def first_meeting(
         self, body: Body, after: date, known_at: datetime
     ) -> tuple[date | None, datetime | None]:
-        """The first day after `after` on which `body` met, as known at `known_at` (any
-        `on`), and the next instant a later record changes that answer."""
+        """When `body` first met after `after`, as known at `known_at`, for any `on`.
+
+        Also the next instant a later record changes that answer (None: never).
+        """
         versions = self.committees
         if versions is None:
             return None, None
@@ -142,7 +144,7 @@ class TrackedHomes(Mapping[str, tuple[Viewed, ...]]):
         """Refused: listing every home would read them all without bounds."""
         _refuse()
 
-    def __len__(self) -> int:
+    def __len__(self) -> int:  # noqa: PLE0303 - it never returns
         """Refused, as iteration."""
         _refuse()
 
@@ -152,10 +154,10 @@ def _refuse() -> NoReturn:
     raise ProbeEscapeError(msg)
 
 
-class Unfollowed(tuple[Viewed, ...]):
+class Unfollowed(tuple[Viewed, ...]):  # noqa: SLOT001 - empty, never filled
     """`RuleContext.committee` for the read models: no rule reads it, and none may unseen."""
 
-    def __iter__(self) -> NoReturn:  # type: ignore[override]
+    def __iter__(self) -> NoReturn:
         """Refused: the read model cannot bound a scan of every committee fact."""
         msg = "a rule read every committee fact; the read model follows meetings only"
         raise ProbeEscapeError(msg)

@@ -37,7 +37,7 @@ from caselog.rules.registry import ALL_RULES
 from caselog.rules.tracked import FactIndex, Shared, TrackedContext
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     from caselog.events import Event, Recorded
     from caselog.projections import CaseState, Viewed
@@ -81,8 +81,10 @@ class RowSpan:
 
 @dataclass(frozen=True, slots=True)
 class StateSpan:
-    """A child's case state, the same over `area`; its `on` and `known_at` are labels
-    only, set to the query's when it is read."""
+    """A child's case state, the same over `area`.
+
+    Its `on` and `known_at` are labels only, set to the query's when it is read.
+    """
 
     state: CaseState
     area: Area
@@ -131,8 +133,10 @@ class _Track(Generic[V]):
         self.open: dict[int, list[_Run[V]]] = {}
 
     def cut(self, changed: date, known: datetime) -> date:
-        """Keep the pieces before `changed` that still hold at `known`; return the first
-        `on` to judge again."""
+        """Keep the pieces before `changed` that still hold at `known`.
+
+        Returns the first `on` to judge again.
+        """
         kept: list[_Piece[V]] = []
         for piece in self.pieces:
             if piece.known_to is not None and piece.known_to <= known:
@@ -214,8 +218,9 @@ def stream_spans(
     horizon: date,
     rules: tuple[Rule, ...] = ALL_RULES,
 ) -> StreamSpans:
-    """Judge one stream for every `on` before `horizon` and every `known_at`; return its
-    rows and states per rectangle.
+    """Judge one stream for every `on` before `horizon` and every `known_at`.
+
+    Returns its rows and states per rectangle.
 
     Knowledge needs no horizon: its strips end at the stream's last record, or at the
     last bound a judgement noted (a day the records reach compared with a date before
@@ -259,12 +264,12 @@ def stream_spans(
 _RowValue = tuple[Obligation, date | None]
 
 
-def _row_spans(emitted: Iterator[tuple[int, Emitted[_RowValue]]]) -> Iterator[RowSpan]:
+def _row_spans(emitted: Iterable[tuple[int, Emitted[_RowValue]]]) -> Iterator[RowSpan]:
     for rule, (index, (row, since), on_from, on_to, known_from, known_to) in emitted:
         yield RowSpan(rule, index, row, since, Area(on_from, on_to, known_from, known_to))
 
 
-def _state_spans(emitted: Iterator[Emitted[CaseState]]) -> Iterator[StateSpan]:
+def _state_spans(emitted: Iterable[Emitted[CaseState]]) -> Iterator[StateSpan]:
     for _, state, on_from, on_to, known_from, known_to in emitted:
         yield StateSpan(state, Area(on_from, on_to, known_from, known_to))
 
@@ -297,6 +302,10 @@ class _Walk:
         self.referred, self.settings = referred, settings
         self.tracks: list[_Track[_RowValue]] = [_Track() for _ in rules]
         self.fold: _Track[CaseState] = _Track()
+        self._fold_starts: list[date] = []
+        self.fact_tracks: dict[
+            int, dict[str, tuple[tuple[Viewed, bool], int, _Track[_RowValue]]]
+        ] = {}
         self.reads: set[str] = set()
 
     def strip(
@@ -306,8 +315,10 @@ class _Walk:
         facts: tuple[Viewed, ...],
         retracted: tuple[Viewed, ...],
     ) -> tuple[list[tuple[int, Emitted[_RowValue]]], list[Emitted[CaseState]]]:
-        """Judge again, as known at `known`, what changed from `changed` on; return the
-        rectangles this closed."""
+        """Judge again, as known at `known`, what changed from `changed` on.
+
+        Returns the rectangles this closed.
+        """
         shared = Shared(
             facts=FactIndex(facts),
             retracted=FactIndex(retracted),
@@ -317,15 +328,20 @@ class _Walk:
         )
         states: list[Emitted[CaseState]] = []
         if self.scope is Scope.CHILD:
+            shared.fold_at = self._fold_at
             resume = self.fold.cut(changed, known)
             day = resume
             while day < self.horizon:
-                piece = self._fold(shared, day, known)
-                self.fold.pieces.append(piece)
-                day = piece.on_to
+                folded = self._fold(shared, day, known)
+                self.fold.pieces.append(folded)
+                day = folded.on_to
             states.extend(self.fold.settle(resume, known))
+            self._fold_starts = [p.on_from for p in self.fold.pieces]
         rows: list[tuple[int, Emitted[_RowValue]]] = []
         for number, (rule, track) in enumerate(zip(self.rules, self.tracks, strict=True)):
+            if rule.per_fact:
+                rows.extend((number, e) for e in self._each_fact(number, rule, shared))
+                continue
             resume = track.cut(changed, known)
             day = resume
             while day < self.horizon:
@@ -335,9 +351,51 @@ class _Walk:
             rows.extend((number, e) for e in track.settle(resume, known))
         return rows, states
 
+    def _fold_at(self, day: date) -> tuple[CaseState, date]:
+        """The folded state that holds on `day`, and the day it stops holding."""
+        piece = self.fold.pieces[bisect_right(self._fold_starts, day) - 1]
+        return piece.values[0], piece.on_to
+
+    def _each_fact(self, number: int, rule: Rule, shared: Shared) -> Iterator[Emitted[_RowValue]]:
+        """A per-fact rule (R21): judge each new or changed fact alone, once.
+
+        A fact's rows are ordered by its place in fold order (its date, then its log
+        position), as the rule yields them for the whole view.
+        """
+        facts = self.fact_tracks.setdefault(number, {})
+        present: set[str] = set()
+        for viewed, retracted in _in_fold_order(shared):
+            key = viewed.event.event_id
+            present.add(key)
+            held = facts.get(key)
+            if held is not None and held[0] == (viewed, retracted):
+                continue
+            if held is not None:
+                yield from _ordered(held[1], held[2].close(shared.known_at))
+            alone = Shared(
+                facts=FactIndex(() if retracted else (viewed,)),
+                retracted=FactIndex((viewed,) if retracted else ()),
+                known_at=shared.known_at,
+                settings=self.settings,
+                referred=self.referred,
+            )
+            track: _Track[_RowValue] = _Track()
+            day = FIRST_DAY
+            while day < self.horizon:
+                piece = self._judge(rule, alone, day)
+                track.pieces.append(piece)
+                day = piece.on_to
+            order = ((viewed.event.occurred_on.toordinal() << 36) | viewed.position) << 4
+            facts[key] = ((viewed, retracted), order, track)
+            yield from _ordered(order, track.settle(FIRST_DAY, shared.known_at))
+        for key in [k for k in facts if k not in present]:
+            _, order, track = facts.pop(key)
+            yield from _ordered(order, track.close(shared.known_at))
+
     def known_bounds(self) -> Iterator[datetime | None]:
         """When some judgement's knowledge stops holding."""
-        for track in self.tracks:
+        tracks = [*self.tracks, *(t for f in self.fact_tracks.values() for _, _, t in f.values())]
+        for track in tracks:
             for piece in track.pieces:
                 yield piece.known_to
 
@@ -346,6 +404,9 @@ class _Walk:
         for number, track in enumerate(self.tracks):
             for emitted in track.close(known_to):
                 yield number, emitted
+        for number, facts in self.fact_tracks.items():
+            for _, order, track in facts.values():
+                yield from ((number, e) for e in _ordered(order, track.close(known_to)))
 
     def _fold(self, shared: Shared, day: date, known: datetime) -> _Piece[CaseState]:
         """Fold the case state at `day`; the piece ends where the fold would change."""
@@ -359,9 +420,6 @@ class _Walk:
 
     def _judge(self, rule: Rule, shared: Shared, day: date) -> _Piece[_RowValue]:
         """Judge one rule at `day`; the piece ends where anything it read would change."""
-        if self.scope is Scope.CHILD:
-            fold = self.fold.at(day)
-            shared.state, shared.state_to = fold.values[0], fold.on_to
         context = TrackedContext(self.subject, shared, day, self.reads)
         values = tuple(_stored(row) for row in rule.evaluate(context.as_context()))
         known_tracker = context.known_on._tracker  # noqa: SLF001 - the context's own
@@ -376,6 +434,20 @@ class _Walk:
         ]
         on_to = min(context.tracker.hi or self.horizon, self.horizon)
         return _Piece(day, on_to, values, min(bounds) if bounds else None)
+
+
+def _in_fold_order(shared: Shared) -> list[tuple[Viewed, bool]]:
+    """The facts and the retracted facts (flagged), by (`occurred_on`, log position)."""
+    return sorted(
+        [(f, False) for f in shared.facts.facts] + [(f, True) for f in shared.retracted.facts],
+        key=lambda item: (item[0].event.occurred_on, item[0].position),
+    )
+
+
+def _ordered(order: int, emitted: Iterable[Emitted[_RowValue]]) -> Iterator[Emitted[_RowValue]]:
+    """A fact's rows, placed by its order among the rule's rows."""
+    for slot, *rest in emitted:
+        yield (order + slot, *rest)  # type: ignore[misc]
 
 
 def _stored(row: Obligation) -> _RowValue:

@@ -21,7 +21,7 @@ from caselog.rules.probe import LAST_DAY, Probe, Tracker
 from caselog.rules.referred import TrackedHomes, Unfollowed
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Callable, Iterator, Mapping
     from datetime import date, datetime
 
     from caselog.events import Body, EventModel
@@ -68,7 +68,7 @@ class FactIndex:
 class Shared:
     """What every rule of one stream shares at one `on`: the view and the folded state."""
 
-    __slots__ = ("facts", "known_at", "referred", "retracted", "settings", "state", "state_to")
+    __slots__ = ("facts", "fold_at", "known_at", "referred", "retracted", "settings")
 
     def __init__(
         self,
@@ -82,8 +82,9 @@ class Shared:
         """The strip's facts and retracted facts; the state is set per segment."""
         self.facts, self.retracted, self.known_at = facts, retracted, known_at
         self.settings, self.referred = settings, referred
-        self.state: CaseState | None = None
-        self.state_to: date = LAST_DAY
+        self.fold_at: Callable[[date], tuple[CaseState, date]] | None = None
+        """The folded state that holds on a day, and the day it stops holding (child
+        streams; None for the others)."""
 
 
 class TrackedContext:
@@ -138,8 +139,20 @@ class TrackedContext:
     @property
     def state(self) -> CaseState | None:
         """The folded case state: it holds as long as the fold does."""
-        self.tracker.until(self._shared.state_to)
-        return self._shared.state
+        fold_at = self._shared.fold_at
+        if fold_at is None:
+            return None
+        state, state_to = fold_at(self._base)
+        self.tracker.until(state_to)
+        return state
+
+    def first_day(self) -> date | None:
+        """The first fact's date: once there is one, it stays the first as `on` grows."""
+        index = self._shared.facts
+        if not index.days or index.days[0] > self._base:
+            self.tracker.until(index.next_day(self._base))
+            return None
+        return index.days[0]
 
     def of_type(self, kind: type[E]) -> Iterator[tuple[Viewed, E]]:
         """The facts of one class in view; they hold until the next one is dated."""

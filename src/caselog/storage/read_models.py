@@ -258,7 +258,7 @@ class ReadModelTables:
             conn.execute(insert(reads), read_values)
         self._save_texts(conn)
 
-    def _row(self, stream: str, span: Any) -> dict[str, Any]:  # noqa: ANN401 - a RowSpan
+    def _row(self, stream: str, span: Any) -> dict[str, Any]:
         row: Obligation = span.row
         area = span.area
         return {
@@ -348,7 +348,7 @@ class ReadModelTables:
             while chunk := result.fetchmany(10_000):
                 yield from (self._obligation(values, on) for values in chunk)
 
-    def _obligation(self, values: Any, on: date) -> Obligation:  # noqa: ANN401 - a Row
+    def _obligation(self, values: Any, on: date) -> Obligation:
         (
             rule_id,
             case_id,
@@ -479,7 +479,7 @@ def _lock_at_once(engine: Engine) -> None:
     """SQLite: each transaction takes the write lock at BEGIN (as the log's writes do)."""
 
     @event.listens_for(engine, "connect")
-    def _autocommit(dbapi_connection: Any, _record: object) -> None:  # noqa: ANN401
+    def _autocommit(dbapi_connection: Any, _record: object) -> None:
         dbapi_connection.isolation_level = None
 
     @event.listens_for(engine, "begin")
