@@ -8,8 +8,9 @@ registration time) into an SQLite file; then, in the same run and on that file:
 
 * **raw read floor**: `SELECT state` of every event and `orjson.loads` of each payload —
   what any answer computed from the log must at least pay;
-* **obligations()**: the public call (read, replay, judge every rule), in a fresh process,
-  its wall time and peak memory (ru_maxrss);
+* **obligations()**: the public call on the reference path (`reference=True`: read,
+  replay, judge every rule; not the read models), in a fresh process, its wall time and
+  peak memory (ru_maxrss);
 * **baseline** (with `--baseline REV`): the same call by caselog as it was at git revision
   REV, checked out in a temporary worktree and run in a fresh process on the same file.
 
@@ -41,10 +42,14 @@ ROOT = Path(__file__).resolve().parents[1]
 MEASURE = """
 import json, resource, sys, time
 from datetime import date
+from inspect import signature
 from caselog.api import open_log
 log = open_log(sys.argv[1], actor="bench")
+# The reference path: the replay, not the read models (a revision older than them has
+# no `reference` keyword, and only the replay).
+replay = {"reference": True} if "reference" in signature(log.obligations).parameters else {}
 started = time.perf_counter()
-found = log.obligations(on=date.fromisoformat(sys.argv[2]))
+found = log.obligations(on=date.fromisoformat(sys.argv[2]), **replay)
 seconds = time.perf_counter() - started
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": seconds, "rows": len(found), "peak_mb": peak}))

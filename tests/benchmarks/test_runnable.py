@@ -37,3 +37,20 @@ def test_the_compliance_benchmark_runs() -> None:
     printed = run("compliance.py", "--children", "20")
     assert "obligations(), this checkout" in printed
     assert "raw read floor" in printed
+
+
+def test_the_projections_benchmark_runs() -> None:
+    """A 30-child projections benchmark prints every section and identical answers."""
+    printed = run("projections.py", "--children", "30", "--cases", "10", "--batch", "100")
+    for section in (
+        "1 raw read floor",
+        "2 rebuild()",
+        "3 findings on 2026-06-30",
+        "4 rule x status summary",
+        "5 all obligations as Arrow",
+        "6 20 dates",
+        "7 one case",
+        "8 ingest 100 new events",
+    ):
+        assert section in printed
+    assert "identical: yes" in printed

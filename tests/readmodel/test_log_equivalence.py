@@ -31,10 +31,11 @@ from typing import TYPE_CHECKING, Final, LiteralString
 
 import psycopg
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from psycopg import sql
 
+from caselog.aggregates import check_batch
 from caselog.api import CaseLog, ManualClock, open_log
 from caselog.api.query import RULE_ARGUMENTS
 from caselog.api.read_model import ReferenceNotice
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
     from caselog.events import Event, Recorded
 
 Pair = tuple[date, datetime]
+
+CASE_ID_STREAM: Final = f"child:{CASE_ID}"
 
 CLOCK_START: Final = EPOCH
 """The clock of every log here: the read models' horizon follows the records, not today."""
@@ -105,6 +108,23 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Stores:
 def lines(history: Sequence[Recorded[Event]]) -> list[str]:
     """The records as historical input lines: each with its `recorded_at` as `registered_at`."""
     return [to_line(r.event, registered_at=r.recorded_at) for r in history]
+
+
+def accepted(history: Sequence[Recorded[Event]], starts: Sequence[int]) -> bool:
+    """Whether the log takes the history in calls beginning at `starts` (D5 structure).
+
+    `histories()` now and then draws one the log refuses — say, a correction moving a
+    placement's start past its end — which no log can hold, so there is nothing to compare.
+    """
+    ends = [*starts[1:], len(history)]
+    return all(
+        not check_batch(
+            CASE_ID_STREAM,
+            [r.event for r in history[:start]],
+            [r.event for r in history[start:end]],
+        )
+        for start, end in zip(starts, ends, strict=True)
+    )
 
 
 def horizon_of(log: CaseLog) -> date:
@@ -179,7 +199,7 @@ def _edited_later(history: Sequence[Recorded[Event]]) -> list[tuple[int, int]]:
 @given(data=st.data())
 def test_the_log_answers_as_the_reference(stores: Stores, data: st.DataObject) -> None:
     """A case file ingested at once: every question answers as the replay, on both backends."""
-    history = data.draw(histories().filter(bool), label="history")
+    history = data.draw(histories().filter(lambda h: bool(h) and accepted(h, [0])), label="history")
     with (
         stores.fresh() as url,
         open_log(url, actor="tester", clock=ManualClock(CLOCK_START)) as log,
@@ -208,7 +228,9 @@ def test_upkeep_after_each_ingest_is_exact(stores: Stores, data: st.DataObject) 
     cuts = {data.draw(st.integers(target + 1, edit), label="cut")}
     if len(spans) > 2 and data.draw(st.booleans(), label="three calls"):
         cuts.add(data.draw(st.integers(1, len(spans) - 1), label="another cut"))
-    starts = [0, *(spans[k].start for k in sorted(cuts)), len(history)]
+    starts = [0, *(spans[k].start for k in sorted(cuts))]
+    assume(accepted(history, starts))
+    starts.append(len(history))
     with (
         stores.fresh() as url,
         open_log(url, actor="tester", clock=ManualClock(CLOCK_START)) as log,

@@ -17,8 +17,8 @@ from caselog.api.clock import resolve_known_at, system_clock
 from caselog.api.export import export as export_events
 from caselog.api.ingest import IngestResult, ingest
 from caselog.api.obligations import Obligations
-from caselog.api.query import RULE_ARGUMENTS, judge_log, rule_matches, statuses
-from caselog.api.read_model import ReadModels, notice
+from caselog.api.query import RULE_ARGUMENTS, cases_of, judge_log, rule_matches, statuses
+from caselog.api.read_model import ReadModels
 from caselog.errors import (
     ConcurrencyConflictError,
     DuplicateEventError,
@@ -37,7 +37,7 @@ from caselog.projections import (
     matters_about,
     timeline_of,
 )
-from caselog.rules.model import FINDINGS, Status
+from caselog.rules.model import Status
 from caselog.rules.registry import RULES_BY_ID
 from caselog.rules.settings import DEFAULT_SETTINGS, Settings
 from caselog.storage import canonical_payload, open_store, require_log, row_for
@@ -261,22 +261,9 @@ class CaseLog:
         if case_id is not None:
             self._case_history(case_id)  # an unknown case is an error, never "no duties"
         if not reference:
-            reason = self.read_models.why_not(on)
-            if reason is None:
-                return Obligations(
-                    tuple(
-                        self.read_models.obligations(
-                            on=on,
-                            known_at=moment,
-                            streams=None if case_id is None else [f"child:{case_id}"],
-                            rule_ids=None
-                            if rule is None
-                            else [r for r in RULES_BY_ID if rule_matches(r, rule)],
-                            statuses=wanted,
-                        )
-                    )
-                )
-            notice(reason)
+            answered = self.read_models.answer(on, moment, case_id=case_id, rule=rule, want=wanted)
+            if answered is not None:
+                return Obligations(answered)
         shared_names = self.store.streams("committee:")
         if case_id is None:
             names = sorted(self.store.streams())
@@ -319,35 +306,13 @@ class CaseLog:
         to `{}`. `search` keeps the ids that contain it, ignoring case: it matches case ids
         only, never names or any other content (RULES.md §7.3).
         """
-        moment = self._moment(known_at)
-        wanted = (search or "").casefold()
-        names = [
-            name
-            for name in self.store.streams("child:")
-            if wanted in name.partition(":")[2].casefold()
-        ]
-        found: dict[str, dict[Status, int]] = {}
-
-        def listed(name: str, records: list[Recorded[Event]]) -> bool:
-            if any(r.event.occurred_on <= on for r in records):
-                found[name.partition(":")[2]] = {}
-                return True
-            return False
-
-        with bulk_allocation():
-            for o in judge_log(
-                self.store,
-                names,
-                self.store.streams("committee:") + self.store.streams("home:"),
-                on=on,
-                known_at=moment,
-                settings=self.settings,
-                keep=listed,
-            ):
-                if o.status in FINDINGS:
-                    counts = found.setdefault(o.case_id, {})
-                    counts[o.status] = counts.get(o.status, 0) + 1
-        return found
+        return cases_of(
+            self.store,
+            on=on,
+            known_at=self._moment(known_at),
+            settings=self.settings,
+            search=search,
+        )
 
     def _moment(self, known_at: date | datetime | None) -> datetime:
         """The transaction time to read at; by default now, and never before the last record.
@@ -362,17 +327,11 @@ class CaseLog:
         return moment
 
     def _stored_case(self, case_id: str, on: date, moment: datetime) -> CaseState | None:
-        """The case state from the read models, or None (with a notice) if they cannot say."""
-        reason = self.read_models.why_not(on)
-        if reason is not None:
-            notice(reason)
-            return None
-        found = self.read_models.tables.state(f"child:{case_id}", on=on, known_at=moment)
+        """The case state from the read models, or None if the replay must say."""
+        found = self.read_models.case_state(case_id, on=on, known_at=moment)
         if found is None:
             self._case_history(case_id)  # unknown: the error; known but not yet: replay
-            return None
-        state = CaseState.model_validate_json(found)
-        return state.model_copy(update={"on": on, "known_at": moment})
+        return found
 
     def _case_history(self, case_id: str) -> list[Recorded[Event]]:
         stored = self.store.read_streams([f"child:{case_id}"])

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Final
 
+from caselog.api.bulk import bulk_allocation
 from caselog.errors import UnknownStatusError
 from caselog.rules.evaluate import judge_streams
-from caselog.rules.model import Status
+from caselog.rules.model import FINDINGS, Status
 from caselog.rules.registry import ALL_RULES, RULES_BY_ID
 from caselog.storage.port import chunked
 
@@ -106,3 +107,40 @@ def statuses(status: Status | str | Iterable[Status | str] | None) -> frozenset[
         if s not in valid:
             raise UnknownStatusError(s, known=valid)
     return frozenset(Status(s) for s in given)
+
+
+def cases_of(
+    store: EventStore,
+    *,
+    on: date,
+    known_at: datetime,
+    settings: Settings,
+    search: str | None,
+) -> dict[str, dict[Status, int]]:
+    """`CaseLog.cases`: each child's case file listed on `on`, with its findings counted."""
+    wanted = (search or "").casefold()
+    names = [
+        name for name in store.streams("child:") if wanted in name.partition(":")[2].casefold()
+    ]
+    found: dict[str, dict[Status, int]] = {}
+
+    def listed(name: str, records: list[Recorded[Event]]) -> bool:
+        if any(r.event.occurred_on <= on for r in records):
+            found[name.partition(":")[2]] = {}
+            return True
+        return False
+
+    with bulk_allocation():
+        for o in judge_log(
+            store,
+            names,
+            store.streams("committee:") + store.streams("home:"),
+            on=on,
+            known_at=known_at,
+            settings=settings,
+            keep=listed,
+        ):
+            if o.status in FINDINGS:
+                counts = found.setdefault(o.case_id, {})
+                counts[o.status] = counts.get(o.status, 0) + 1
+    return found

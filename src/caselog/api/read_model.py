@@ -25,8 +25,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from caselog.api.query import by_stream
+from caselog.api.query import by_stream, rule_matches
+from caselog.projections import CaseState
 from caselog.rules.referred import Referred
+from caselog.rules.registry import RULES_BY_ID
 from caselog.rules.settings import Settings
 from caselog.rules.spans import stream_spans
 from caselog.storage.port import chunked
@@ -130,19 +132,49 @@ class ReadModels:
 
     # -- answers ------------------------------------------------------------------------
 
-    def obligations(
+    def answer(
         self,
-        *,
         on: date,
         known_at: datetime,
-        streams: Collection[str] | None,
-        rule_ids: Collection[str] | None,
-        statuses: Collection[Status] | None,
-    ) -> Iterator[Obligation]:
-        """The stored rows for (on, known_at), in the reference's order."""
-        return self.tables.obligations(
-            on=on, known_at=known_at, streams=streams, rule_ids=rule_ids, statuses=statuses
+        *,
+        case_id: str | None,
+        rule: str | None,
+        want: Collection[Status] | None,
+    ) -> tuple[Obligation, ...] | None:
+        """`CaseLog.obligations` from the stored rows, in the reference's order.
+
+        None, with a `ReferenceNotice`, when the read models cannot answer exactly.
+        """
+        reason = self.why_not(on)
+        if reason is not None:
+            notice(reason)
+            return None
+        rule_ids = None if rule is None else [r for r in RULES_BY_ID if rule_matches(r, rule)]
+        return tuple(
+            self.tables.obligations(
+                on=on,
+                known_at=known_at,
+                streams=None if case_id is None else [f"child:{case_id}"],
+                rule_ids=rule_ids,
+                statuses=want,
+            )
         )
+
+    def case_state(self, case_id: str, *, on: date, known_at: datetime) -> CaseState | None:
+        """The stored state of a child's case file, labelled with (on, known_at).
+
+        None while the log knew nothing of the child, or (with a `ReferenceNotice`) when
+        the read models cannot answer exactly.
+        """
+        reason = self.why_not(on)
+        if reason is not None:
+            notice(reason)
+            return None
+        found = self.tables.state(f"child:{case_id}", on=on, known_at=known_at)
+        if found is None:
+            return None
+        state = CaseState.model_validate_json(found)
+        return state.model_copy(update={"on": on, "known_at": known_at})
 
     # -- upkeep -------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from caselog.dates import start_of_day_utc
 from caselog.projections import fold_case_state
@@ -34,23 +34,20 @@ from caselog.rules.model import Obligation
 from caselog.rules.probe import LAST_DAY, ElapsedDays, Probe, ProbeEscapeError, Tracker
 from caselog.rules.referred import Referred, fold_order
 from caselog.rules.registry import ALL_RULES
-from caselog.rules.tracked import FactIndex, Shared, TrackedContext
+from caselog.rules.tracked import FIRST, RETRACTED, FactIndex, Shared, TrackedContext
+from caselog.rules.tracks import FIRST_DAY, Emitted, Piece, Track
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
-    from caselog.events import Event, Recorded
+    from caselog.events import Event, EventModel, Recorded
     from caselog.projections import CaseState, Viewed
     from caselog.rules.context import Rule
     from caselog.rules.settings import Settings
 
-FIRST_DAY: Final = date(1900, 1, 1)
-"""The first `on` the read models answer for: no event may be dated earlier."""
 
 _EPOCH: Final = start_of_day_utc(FIRST_DAY)
 _SCOPES: Final = {scope.value: scope for scope in Scope}
-
-V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,114 +96,6 @@ class StreamSpans:
     states: tuple[StateSpan, ...]
     reads: frozenset[str]
     """The referred streams its rules looked at (`home:<id>`; `committee:` for any)."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Piece(Generic[V]):
-    """One judgement: its values for `on` in [on_from, on_to), held until `known_to`."""
-
-    on_from: date
-    on_to: date
-    values: tuple[V, ...]
-    known_to: datetime | None
-
-
-@dataclass(slots=True)
-class _Run(Generic[V]):
-    """One slot's value over [on_from, on_to) since `known_from`, not yet closed."""
-
-    value: V
-    on_from: date
-    on_to: date
-    known_from: datetime
-
-
-Emitted = tuple[int, V, date, date, datetime, datetime | None]
-"""(slot, value, on_from, on_to, known_from, known_to): one closed rectangle."""
-
-
-class _Track(Generic[V]):
-    """One rule's (or the fold's) pieces along `on`, and its open runs per slot."""
-
-    def __init__(self) -> None:
-        self.pieces: list[_Piece[V]] = []
-        self.open: dict[int, list[_Run[V]]] = {}
-
-    def cut(self, changed: date, known: datetime) -> date:
-        """Keep the pieces before `changed` that still hold at `known`.
-
-        Returns the first `on` to judge again.
-        """
-        kept: list[_Piece[V]] = []
-        for piece in self.pieces:
-            if piece.known_to is not None and piece.known_to <= known:
-                break
-            if piece.on_to <= changed:
-                kept.append(piece)
-                continue
-            if piece.on_from < changed:
-                kept.append(replace(piece, on_to=changed))
-            break
-        self.pieces = kept
-        return kept[-1].on_to if kept else FIRST_DAY
-
-    def at(self, day: date) -> _Piece[V]:
-        """The piece that covers `day`."""
-        index = bisect_right([p.on_from for p in self.pieces], day) - 1
-        return self.pieces[index]
-
-    def settle(self, resume: date, known: datetime) -> Iterator[Emitted[V]]:
-        """Close the runs the pieces from `resume` on changed, as of `known`; open new ones.
-
-        Only the slots whose values differ from `resume` on are touched, so a new strip
-        costs what it changed, not the stream's whole history.
-        """
-        fresh: dict[int, list[_Run[V]]] = {}
-        for piece in self.pieces:
-            if piece.on_to <= resume:
-                continue
-            for slot, value in enumerate(piece.values):
-                runs = fresh.setdefault(slot, [])
-                last = runs[-1] if runs else None
-                if last is not None and last.on_to == piece.on_from and last.value == value:
-                    last.on_to = piece.on_to
-                else:
-                    runs.append(_Run(value, piece.on_from, piece.on_to, known))
-        for slot in set(self.open) | set(fresh):
-            yield from self._settle_slot(slot, fresh.get(slot, []), resume, known)
-
-    def _settle_slot(
-        self, slot: int, new: list[_Run[V]], resume: date, known: datetime
-    ) -> Iterator[Emitted[V]]:
-        runs = self.open.get(slot, [])
-        first = len(runs)
-        while first > 0 and runs[first - 1].on_to > resume:
-            first -= 1
-        old = runs[first:]
-        if [(max(r.on_from, resume), r.on_to, r.value) for r in old] == [
-            (r.on_from, r.on_to, r.value) for r in new
-        ]:
-            return
-        for run in old:
-            yield slot, run.value, run.on_from, run.on_to, run.known_from, known
-        kept = runs[:first]
-        if old and old[0].on_from < resume:  # the part before `resume` goes on unchanged
-            head = old[0]
-            if new and new[0].on_from == resume and new[0].value == head.value:
-                new[0].on_from = head.on_from
-            else:
-                kept.append(_Run(head.value, head.on_from, resume, known))
-        kept.extend(new)
-        if kept:
-            self.open[slot] = kept
-        else:
-            self.open.pop(slot, None)
-
-    def close(self, known_to: datetime | None) -> Iterator[Emitted[V]]:
-        """Every run still open, to `known_to`."""
-        for slot, runs in self.open.items():
-            for run in runs:
-                yield slot, run.value, run.on_from, run.on_to, run.known_from, known_to
 
 
 def stream_spans(
@@ -300,11 +189,12 @@ class _Walk:
     ) -> None:
         self.subject, self.scope, self.rules = subject, scope, rules
         self.referred, self.settings = referred, settings
-        self.tracks: list[_Track[_RowValue]] = [_Track() for _ in rules]
-        self.fold: _Track[CaseState] = _Track()
+        self.tracks: list[Track[_RowValue]] = [Track() for _ in rules]
+        self.fold: Track[CaseState] = Track()
         self._fold_starts: list[date] = []
+        self._shared: Shared | None = None
         self.fact_tracks: dict[
-            int, dict[str, tuple[tuple[Viewed, bool], int, _Track[_RowValue]]]
+            int, dict[str, tuple[tuple[Viewed, bool], int, Track[_RowValue]]]
         ] = {}
         self.reads: set[str] = set()
 
@@ -326,10 +216,12 @@ class _Walk:
             settings=self.settings,
             referred=self.referred,
         )
+        since = _Changes(self._shared, shared, changed)
+        self._shared = shared
         states: list[Emitted[CaseState]] = []
         if self.scope is Scope.CHILD:
             shared.fold_at = self._fold_at
-            resume = self.fold.cut(changed, known)
+            resume = self.fold.cut(since.of, known)
             day = resume
             while day < self.horizon:
                 folded = self._fold(shared, day, known)
@@ -342,7 +234,7 @@ class _Walk:
             if rule.per_fact:
                 rows.extend((number, e) for e in self._each_fact(number, rule, shared))
                 continue
-            resume = track.cut(changed, known)
+            resume = track.cut(since.of, known)
             day = resume
             while day < self.horizon:
                 piece = self._judge(rule, shared, day)
@@ -379,7 +271,7 @@ class _Walk:
                 settings=self.settings,
                 referred=self.referred,
             )
-            track: _Track[_RowValue] = _Track()
+            track: Track[_RowValue] = Track()
             day = FIRST_DAY
             while day < self.horizon:
                 piece = self._judge(rule, alone, day)
@@ -408,7 +300,7 @@ class _Walk:
             for _, order, track in facts.values():
                 yield from ((number, e) for e in _ordered(order, track.close(known_to)))
 
-    def _fold(self, shared: Shared, day: date, known: datetime) -> _Piece[CaseState]:
+    def _fold(self, shared: Shared, day: date, known: datetime) -> Piece[CaseState]:
         """Fold the case state at `day`; the piece ends where the fold would change."""
         tracker = Tracker(day)
         folded = fold_case_state(
@@ -416,9 +308,9 @@ class _Walk:
         )
         on_to = min(tracker.hi or LAST_DAY, shared.facts.next_day(day), self.horizon)
         label_free = folded.model_copy(update={"on": FIRST_DAY, "known_at": _EPOCH})
-        return _Piece(day, on_to, (label_free,), None)
+        return Piece(day, on_to, (label_free,), None)
 
-    def _judge(self, rule: Rule, shared: Shared, day: date) -> _Piece[_RowValue]:
+    def _judge(self, rule: Rule, shared: Shared, day: date) -> Piece[_RowValue]:
         """Judge one rule at `day`; the piece ends where anything it read would change."""
         context = TrackedContext(self.subject, shared, day, self.reads)
         values = tuple(_stored(row) for row in rule.evaluate(context.as_context()))
@@ -433,7 +325,42 @@ class _Walk:
             if t is not None
         ]
         on_to = min(context.tracker.hi or self.horizon, self.horizon)
-        return _Piece(day, on_to, values, min(bounds) if bounds else None)
+        reads = None if context.read_facts is None else frozenset(context.read_facts)
+        return Piece(day, on_to, values, min(bounds) if bounds else None, reads)
+
+
+class _Changes:
+    """From which date a new strip changes what a piece read (per fact class)."""
+
+    def __init__(self, before: Shared | None, after: Shared, changed: date) -> None:
+        self.before, self.after, self.changed = before, after, changed
+        self._found: dict[object, date] = {}
+
+    def of(self, piece: Piece[Any]) -> date:
+        """The first `on` at which the facts `piece` read differ (all: `changed`)."""
+        if self.before is None:
+            return FIRST_DAY
+        if piece.reads is None:
+            return self.changed
+        return min((self._since(what) for what in piece.reads), default=LAST_DAY)
+
+    def _since(self, what: object) -> date:
+        if what not in self._found:
+            self._found[what] = self._compute(what)
+        return self._found[what]
+
+    def _compute(self, what: object) -> date:
+        before, after = self.before, self.after
+        assert before is not None  # noqa: S101
+        if what == RETRACTED:
+            return _first_change(before.retracted.facts, after.retracted.facts)
+        if what == FIRST:
+            old, new = before.facts.days[:1], after.facts.days[:1]
+            return LAST_DAY if old == new else min(old + new)
+        kind = cast("type[EventModel]", what)
+        return _first_change(
+            tuple(before.facts.by_class.get(kind, ())), tuple(after.facts.by_class.get(kind, ()))
+        )
 
 
 def _in_fold_order(shared: Shared) -> list[tuple[Viewed, bool]]:

@@ -31,6 +31,12 @@ if TYPE_CHECKING:
     from caselog.rules.settings import Settings
 
 
+FIRST: Final = "first fact"
+"""What `first_day` reads: the date of the stream's first fact."""
+RETRACTED: Final = "retracted facts"
+"""What `retracted` reads."""
+
+
 class FactIndex:
     """One knowledge version's facts (every `on`), indexed for views at any `on`."""
 
@@ -94,7 +100,17 @@ class TrackedContext:
     properties check this); `find` and `registration_flags` are `RuleContext`'s own.
     """
 
-    __slots__ = ("_base", "_shared", "case_id", "homes", "known_on", "on", "reads", "tracker")
+    __slots__ = (
+        "_base",
+        "_shared",
+        "case_id",
+        "homes",
+        "known_on",
+        "on",
+        "read_facts",
+        "reads",
+        "tracker",
+    )
 
     committee: Final = Unfollowed()
     meetings: Final[Mapping[Body, tuple[date, ...]]] = {}
@@ -106,6 +122,12 @@ class TrackedContext:
         self.on: Probe = self.tracker.probe()
         self.known_on: Probe = Tracker(swedish_date(shared.known_at)).probe()
         self.homes = TrackedHomes(shared.referred, self.on, shared.known_at, reads)
+        self.read_facts: set[object] | None = set()
+        """The fact classes read (and `FIRST`, `RETRACTED`); None once all were read."""
+
+    def _saw(self, what: object) -> None:
+        if self.read_facts is not None:
+            self.read_facts.add(what)
 
     @property
     def known_at(self) -> datetime:
@@ -127,6 +149,7 @@ class TrackedContext:
         """The whole view: it holds until the next fact of any class is dated."""
         index = self._shared.facts
         self.tracker.until(index.next_day(self._base))
+        self.read_facts = None
         return index.upto(self._base)
 
     @property
@@ -134,6 +157,7 @@ class TrackedContext:
         """The retracted facts in view: they hold until the next one is dated."""
         index = self._shared.retracted
         self.tracker.until(index.next_day(self._base))
+        self._saw(RETRACTED)
         return index.upto(self._base)
 
     @property
@@ -142,6 +166,7 @@ class TrackedContext:
         fold_at = self._shared.fold_at
         if fold_at is None:
             return None
+        self.read_facts = None  # the fold reads every fact
         state, state_to = fold_at(self._base)
         self.tracker.until(state_to)
         return state
@@ -149,6 +174,7 @@ class TrackedContext:
     def first_day(self) -> date | None:
         """The first fact's date: once there is one, it stays the first as `on` grows."""
         index = self._shared.facts
+        self._saw(FIRST)
         if not index.days or index.days[0] > self._base:
             self.tracker.until(index.next_day(self._base))
             return None
@@ -163,6 +189,7 @@ class TrackedContext:
             return
         found, following = self._shared.facts.of_class(kind, self._base)
         self.tracker.until(following)
+        self._saw(kind)
         for viewed in found:
             yield viewed, cast("E", viewed.event)
 

@@ -15,29 +15,27 @@ log position the tables reflect, written in the same transaction as the rows.
 from __future__ import annotations
 
 import weakref
-from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    and_,
-    create_engine,
-    delete,
-    event,
-    insert,
-    select,
-)
+from sqlalchemy import and_, create_engine, delete, event, insert, select
 from sqlalchemy import text as text_clause
 from sqlalchemy.pool import StaticPool
 
 from caselog.rules.model import Flag, Obligation, Severity, Status, Wording
+from caselog.storage.read_model_schema import (
+    FOREVER,
+    LOCK_KEY,
+    ROW_FIELDS,
+    day,
+    instant,
+    meta,
+    metadata,
+    reads,
+    rows,
+    states,
+    texts,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -46,113 +44,6 @@ if TYPE_CHECKING:
 
     from caselog.rules.spans import StreamSpans
     from caselog.storage.port import EventStore
-
-EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_LOCK_KEY: Final = 0x6361_7365_6C6F_67  # "caselog"
-FOREVER: Final = 2**62
-"""`known_to` of a rectangle that holds from its `known_from` on."""
-
-metadata = MetaData()
-
-rows = Table(
-    "caselog_rm_rows",
-    metadata,
-    Column("stream", String, nullable=False),
-    Column("rule", Integer, nullable=False),
-    Column("idx", Integer, nullable=False),
-    Column("on_from", Integer, nullable=False),
-    Column("on_to", Integer, nullable=False),
-    Column("known_from", BigInteger, nullable=False),
-    Column("known_to", BigInteger, nullable=False),
-    Column("rule_id", String, nullable=False),
-    Column("case_id", String, nullable=False),
-    Column("trigger_event_id", String),
-    Column("part", String),
-    Column("period", Integer),
-    Column("trigger_on", Integer, nullable=False),
-    Column("due_on", Integer),
-    Column("effective_due_on", Integer),
-    Column("satisfied_by_event_id", String),
-    Column("satisfied_on", Integer),
-    Column("status", String, nullable=False),
-    Column("days_late", Integer),
-    Column("days_overdue", Integer),
-    Column("overdue_since", Integer),
-    Column("severity", String, nullable=False),
-    Column("flags", String, nullable=False),
-    Column("law_at_trigger", Integer, nullable=False),
-    Column("law_decisive", Integer, nullable=False),
-    Column("citation", Integer, nullable=False),
-    Column("wording_en", Integer, nullable=False),
-    Column("wording_sv", Integer, nullable=False),
-    Index("caselog_rm_rows_stream", "stream", "on_from"),
-    Index("caselog_rm_rows_on", "on_from", "on_to"),
-)
-states = Table(
-    "caselog_rm_states",
-    metadata,
-    Column("stream", String, nullable=False),
-    Column("on_from", Integer, nullable=False),
-    Column("on_to", Integer, nullable=False),
-    Column("known_from", BigInteger, nullable=False),
-    Column("known_to", BigInteger, nullable=False),
-    Column("state", Text, nullable=False),
-    Index("caselog_rm_states_stream", "stream", "on_from"),
-)
-reads = Table(
-    "caselog_rm_reads",
-    metadata,
-    Column("stream", String, nullable=False),
-    Column("reads", String, nullable=False),
-    Index("caselog_rm_reads_stream", "stream"),
-    Index("caselog_rm_reads_reads", "reads"),
-)
-texts = Table(
-    "caselog_rm_texts",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("text", Text, nullable=False, unique=True),
-)
-meta = Table(
-    "caselog_rm_meta",
-    metadata,
-    Column("key", String, primary_key=True),
-    Column("value", Text, nullable=False),
-)
-
-_ROW_FIELDS: Final = (
-    "rule_id",
-    "case_id",
-    "trigger_event_id",
-    "part",
-    "period",
-    "trigger_on",
-    "due_on",
-    "effective_due_on",
-    "satisfied_by_event_id",
-    "satisfied_on",
-    "status",
-    "days_late",
-    "days_overdue",
-    "overdue_since",
-    "severity",
-    "flags",
-    "law_at_trigger",
-    "law_decisive",
-    "citation",
-    "wording_en",
-    "wording_sv",
-)
-
-
-def day(value: date) -> int:
-    """A day as stored."""
-    return value.toordinal()
-
-
-def instant(value: datetime) -> int:
-    """An instant as stored: microseconds since 1970 (UTC)."""
-    return (value - EPOCH) // timedelta(microseconds=1)
 
 
 def _day(value: int | None) -> date | None:
@@ -210,7 +101,7 @@ class ReadModelTables:
         table exists, waits for another.
         """
         if conn.dialect.name == "postgresql":
-            conn.execute(text_clause("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+            conn.execute(text_clause("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
         if not read:
             return {}
         return dict(conn.execute(select(meta.c.key, meta.c.value)).tuples().all())
@@ -324,7 +215,7 @@ class ReadModelTables:
         """The rows that hold on `on` as known at `known_at`, in the reference's order."""
         when, moment = day(on), instant(known_at)
         query = (
-            select(*(rows.c[name] for name in _ROW_FIELDS))
+            select(*(rows.c[name] for name in ROW_FIELDS))
             .where(
                 and_(
                     rows.c.on_from <= when,

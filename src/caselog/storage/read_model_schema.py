@@ -1,0 +1,123 @@
+"""The read models' tables (SQLAlchemy Core), and how days and instants are stored in them.
+
+Days are ordinals and instants microseconds since 1970 (UTC): a question is then four
+integer comparisons on an index, the same on SQLite and PostgreSQL. Texts repeated on
+millions of rows — citations, the duties' sentences — are stored once, in
+`caselog_rm_texts`; `caselog_rm_meta` holds the stamp and the log position the tables
+reflect.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Final
+
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
+
+EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+LOCK_KEY: Final = 0x6361_7365_6C6F_67
+"""The PostgreSQL advisory lock of read-model writers ("caselog" in ASCII)."""
+FOREVER: Final = 2**62
+"""`known_to` of a rectangle that holds from its `known_from` on."""
+
+metadata = MetaData()
+
+rows = Table(
+    "caselog_rm_rows",
+    metadata,
+    Column("stream", String, nullable=False),
+    Column("rule", Integer, nullable=False),
+    Column("idx", BigInteger, nullable=False),
+    Column("on_from", Integer, nullable=False),
+    Column("on_to", Integer, nullable=False),
+    Column("known_from", BigInteger, nullable=False),
+    Column("known_to", BigInteger, nullable=False),
+    Column("rule_id", String, nullable=False),
+    Column("case_id", String, nullable=False),
+    Column("trigger_event_id", String),
+    Column("part", String),
+    Column("period", Integer),
+    Column("trigger_on", Integer, nullable=False),
+    Column("due_on", Integer),
+    Column("effective_due_on", Integer),
+    Column("satisfied_by_event_id", String),
+    Column("satisfied_on", Integer),
+    Column("status", String, nullable=False),
+    Column("days_late", Integer),
+    Column("days_overdue", Integer),
+    Column("overdue_since", Integer),
+    Column("severity", String, nullable=False),
+    Column("flags", String, nullable=False),
+    Column("law_at_trigger", Integer, nullable=False),
+    Column("law_decisive", Integer, nullable=False),
+    Column("citation", Integer, nullable=False),
+    Column("wording_en", Integer, nullable=False),
+    Column("wording_sv", Integer, nullable=False),
+    Index("caselog_rm_rows_stream", "stream", "on_from"),
+    Index("caselog_rm_rows_on", "on_from", "on_to"),
+)
+states = Table(
+    "caselog_rm_states",
+    metadata,
+    Column("stream", String, nullable=False),
+    Column("on_from", Integer, nullable=False),
+    Column("on_to", Integer, nullable=False),
+    Column("known_from", BigInteger, nullable=False),
+    Column("known_to", BigInteger, nullable=False),
+    Column("state", Text, nullable=False),
+    Index("caselog_rm_states_stream", "stream", "on_from"),
+)
+reads = Table(
+    "caselog_rm_reads",
+    metadata,
+    Column("stream", String, nullable=False),
+    Column("reads", String, nullable=False),
+    Index("caselog_rm_reads_stream", "stream"),
+    Index("caselog_rm_reads_reads", "reads"),
+)
+texts = Table(
+    "caselog_rm_texts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("text", Text, nullable=False, unique=True),
+)
+meta = Table(
+    "caselog_rm_meta",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+ROW_FIELDS: Final = (
+    "rule_id",
+    "case_id",
+    "trigger_event_id",
+    "part",
+    "period",
+    "trigger_on",
+    "due_on",
+    "effective_due_on",
+    "satisfied_by_event_id",
+    "satisfied_on",
+    "status",
+    "days_late",
+    "days_overdue",
+    "overdue_since",
+    "severity",
+    "flags",
+    "law_at_trigger",
+    "law_decisive",
+    "citation",
+    "wording_en",
+    "wording_sv",
+)
+
+
+def day(value: date) -> int:
+    """A day as stored."""
+    return value.toordinal()
+
+
+def instant(value: datetime) -> int:
+    """An instant as stored: microseconds since 1970 (UTC)."""
+    return (value - EPOCH) // timedelta(microseconds=1)
