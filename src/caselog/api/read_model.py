@@ -117,7 +117,10 @@ class ReadModels:
         when only new events are missing.
         """
         stamp = self.tables.stamp()
-        if not stamp or "position" not in stamp:
+        if not stamp and self.store.last_position() == 0:
+            self.catch_up()  # an empty log: its read models are empty, and made at once
+            stamp = self.tables.stamp()
+        if "position" not in stamp:
             return "there are no read models for this log yet (caselog rebuild makes them)"
         if stamp.get("version") != _version() or stamp.get("rules") != rules_fingerprint():
             return "the read models were built by another caselog version (caselog rebuild)"
