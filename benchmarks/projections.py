@@ -42,19 +42,22 @@ from caselog.rules.model import FINDINGS
 T = TypeVar("T")
 Figures = dict[str, Any]
 DATES, SEED = 20, 2019  # section 6: dates, every 3 months back; random choices
-ROWS = (  # (label, figure, format: s seconds, ms, n count, x ratio, t text, "" heading)
+ROWS = (  # (label, figure, format: s seconds, ms, n count, x ratio, "" heading)
     ("1 raw read floor: SELECT + orjson.loads, s", "floor_s", "s"),
     ("  events/s", "floor_eps", "n"),
     ("2 rebuild(), s", "rebuild_s", "s"),
     ("  events/s", "rebuild_eps", "n"),
     ("  rebuild / raw floor", "rebuild_x", "x"),
-    ("  peak MB (main process, largest worker)", "rebuild_mb", "t"),
+    ("  peak MB, main process", "rebuild_mb", "n"),
+    ("  peak MB, largest worker (- when none)", "rebuild_workers_mb", "n"),
     ("3 findings on {on}, known then, as Arrow", "", ""),
     ("  read models, s", "rm_s", "s"),
     ("  reference replay, s", "ref_s", "s"),
     ("  reference / read models", "findings_x", "x"),
-    ("  rows (read models, reference)", "findings_rows", "t"),
-    ("  peak MB (read models, reference)", "findings_mb", "t"),
+    ("  rows, read models", "rm_rows", "n"),
+    ("  rows, reference", "ref_rows", "n"),
+    ("  peak MB, read models", "rm_mb", "n"),
+    ("  peak MB, reference", "ref_mb", "n"),
     ("4 rule x status summary, read models, s", "summary_s", "s"),
     ("  (rule, status) groups", "groups", "n"),
     ("  reference, the same rows, s", "ref_all_s", "s"),
@@ -67,11 +70,13 @@ ROWS = (  # (label, figure, format: s seconds, ms, n count, x ratio, t text, "" 
     ("  reference, first date (5), s", "slide_ref1_s", "s"),
     (f"  reference, {DATES} x that (extrapolated), s", "slide_ref_s", "s"),
     ("  reference / read models", "slide_x", "x"),
-    ("7 one case, {cases} children: ms p50, p95", "", ""),
-    ("  obligations(case_id=)", "case_obl", "t"),
-    ("  case()", "case_state", "t"),
+    ("7 one case, read models, {cases} children", "", ""),
+    ("  obligations(case_id=) p50, ms", "case_obl_p50", "ms"),
+    ("  obligations(case_id=) p95, ms", "case_obl_p95", "ms"),
+    ("  case() p50, ms", "case_p50", "ms"),
+    ("  case() p95, ms", "case_p95", "ms"),
     ("  reference, {ref_cases} children: obligations p95", "ref_obl_p95", "ms"),
-    ("  reference: case() p95", "ref_state_p95", "ms"),
+    ("  reference: case() p95", "ref_case_p95", "ms"),
     ("8 ingest {batch} new events, upkeep off, s", "ingest_off_s", "s"),
     ("  upkeep on (ingest + catch-up), s", "ingest_on_s", "s"),
     ("  on / off", "ingest_x", "x"),
@@ -125,15 +130,12 @@ def _figures(
     f: Figures = {"floor_s": floor_s, "events": events, "floor_eps": events / floor_s}
     f |= {f"rebuild_{k}": v for k, v in _run("rebuild", url, on).items()}
     f["rebuild_x"] = f["rebuild_s"] / floor_s
-    workers = f"{f['rebuild_workers_mb']:.0f}" if f["rebuild_workers_mb"] else "-"
-    f["rebuild_mb"] = f"{f['rebuild_mb']:.0f}, {workers}"
+    f["rebuild_workers_mb"] = f["rebuild_workers_mb"] or "-"
     answers = {mode: work / f"{mode}.json" for mode in ("rm", "ref")}
     for mode, path in answers.items():
         f |= {f"{mode}_{k}": v for k, v in _run("findings", url, on, mode, path).items()}
     rm, ref = (orjson.loads(path.read_bytes()) for path in answers.values())
     problems = _diff(rm, ref, f"findings on {on}")
-    f["findings_rows"] = f"{f['rm_rows']:,}, {f['ref_rows']:,}"
-    f["findings_mb"] = f"{f['rm_mb']:.0f}, {f['ref_mb']:.0f}"
     f["findings_x"] = f["ref_s"] / f["rm_s"]
     f |= _run("queries", url, on, args.cases, SEED)
     f["problems"] = problems + f["problems"]
@@ -239,10 +241,10 @@ def _queries(log: CaseLog, on: date, cases: str, seed: str) -> Figures:
     problems = _diff(found.records(), ref.records(), f"all obligations on {on}")
     now = datetime.now(UTC)
     obl, case = partial(log.obligations, on=on, known_at=now), partial(log.case, on=on)
-    ms: dict[str, list[float]] = {"obl": [], "case": [], "ref_obl": [], "ref_case": []}
+    ms: dict[str, list[float]] = {"case_obl": [], "case": [], "ref_obl": [], "ref_case": []}
     for i, child in enumerate(chosen):
         seconds, mine = _timed(partial(obl, case_id=child))
-        ms["obl"].append(seconds * 1000)
+        ms["case_obl"].append(seconds * 1000)
         seconds, my_case = _timed(partial(case, child, known_at=now))
         ms["case"].append(seconds * 1000)
         if i >= max(1, len(chosen) // 10):
@@ -255,10 +257,8 @@ def _queries(log: CaseLog, on: date, cases: str, seed: str) -> Figures:
         ours, reference = my_case.model_dump(mode="json"), their_case.model_dump(mode="json")
         if differ := sorted(k for k in ours if ours[k] != reference[k]):
             problems.append(f"case({child}): {', '.join(differ)} differ")
-    f["case_obl"], f["case_state"] = (
-        f"{_q(ms[k], 0.5):.2f}, {_q(ms[k], 0.95):.2f}" for k in ("obl", "case")
-    )
-    f["ref_obl_p95"], f["ref_state_p95"] = _q(ms["ref_obl"], 0.95), _q(ms["ref_case"], 0.95)
+    f |= {f"{k}_p{q}": _q(ms[k], q / 100) for k in ("case_obl", "case") for q in (50, 95)}
+    f |= {f"{k}_p95": _q(ms[k], 0.95) for k in ("ref_obl", "ref_case")}
     return f | {"problems": problems}
 
 
