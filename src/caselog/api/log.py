@@ -209,10 +209,10 @@ class CaseLog:
         """
         moment = self._moment(known_at)
         if not reference:
-            stored_state = self._stored_case(case_id, on, moment)
-            if stored_state is not None:
-                return stored_state
-        stored = self._case_history(case_id)
+            found = self.read_models.case_state(case_id, on=on, known_at=moment)
+            if found is not None:
+                return found
+        stored = self._case_history(case_id)  # an unknown case raises here
         return fold_case_state(
             case_id, as_of(stored, on=on, known_at=moment), on=on, known_at=moment
         )
@@ -258,8 +258,8 @@ class CaseLog:
             raise UnknownRuleError(rule, known=list(RULES_BY_ID))
         wanted = statuses(status)
         moment = self._moment(known_at)
-        if case_id is not None:
-            self._case_history(case_id)  # an unknown case is an error, never "no duties"
+        # An unknown case is an error, never "no duties"; its file is read once.
+        own = [] if case_id is None else self._case_history(case_id)
         if not reference:
             answered = self.read_models.answer(on, moment, case_id=case_id, rule=rule, want=wanted)
             if answered is not None:
@@ -269,7 +269,6 @@ class CaseLog:
             names = sorted(self.store.streams())
             shared_names += self.store.streams("home:")
         else:  # the case file, its homes and the committees: nothing else can matter
-            own = self._case_history(case_id)
             shared_names += [f"home:{h}" for r in own if (h := r.event.subject_ids.get("home_id"))]
             names = [f"child:{case_id}"]
         with bulk_allocation():
@@ -325,13 +324,6 @@ class CaseLog:
         if known_at is None and (last := self.store.last_recorded_at()) is not None:
             return max(moment, last)
         return moment
-
-    def _stored_case(self, case_id: str, on: date, moment: datetime) -> CaseState | None:
-        """The case state from the read models, or None if the replay must say."""
-        found = self.read_models.case_state(case_id, on=on, known_at=moment)
-        if found is None:
-            self._case_history(case_id)  # unknown: the error; known but not yet: replay
-        return found
 
     def _case_history(self, case_id: str) -> list[Recorded[Event]]:
         stored = self.store.read_streams([f"child:{case_id}"])

@@ -78,6 +78,11 @@ def rules_fingerprint() -> str:
 _FINGERPRINT: list[str] = []
 
 
+def _built_by_this(stamp: dict[str, str]) -> bool:
+    """Whether this caselog, with these rules, wrote the read models."""
+    return stamp.get("version") == _version() and stamp.get("rules") == rules_fingerprint()
+
+
 def _version() -> str:
     try:
         return metadata.version("caselog")
@@ -122,7 +127,7 @@ class ReadModels:
             stamp = self.tables.stamp()
         if "position" not in stamp:
             return "there are no read models for this log yet (caselog rebuild makes them)"
-        if stamp.get("version") != _version() or stamp.get("rules") != rules_fingerprint():
+        if not _built_by_this(stamp):
             return "the read models were built by another caselog version (caselog rebuild)"
         if Settings.model_validate_json(stamp["settings"]) != self.settings:
             return "the read models were built with other settings (caselog rebuild --settings)"
@@ -252,9 +257,7 @@ class ReadModels:
         return done
 
     def _stale(self, stamp: dict[str, str]) -> bool:
-        if "position" not in stamp:
-            return True
-        if stamp.get("version") != _version() or stamp.get("rules") != rules_fingerprint():
+        if "position" not in stamp or not _built_by_this(stamp):
             return True
         horizon = date.fromisoformat(stamp["horizon"])
         return horizon.year <= self.clock().year + HORIZON_YEARS - 1
@@ -285,13 +288,26 @@ class ReadModels:
         *,
         workers: bool = False,
     ) -> Iterator[StreamSpans]:
-        """Each stream's spans, from its events up to position `head`."""
-        referred = Referred.of(self._referred(head))
+        """Each stream's spans, from its events up to position `head`.
+
+        A rebuild reads every home once; a catch-up, which judges a few streams after each
+        write, reads only the homes those streams name (and every committee, for R16a).
+        """
+        homes = self.store.streams("home:") if workers else []
+        referred = Referred.of(self._referred(head, homes + self.store.streams("committee:")))
         done = 0
         cores = min(os.cpu_count() or 1, 2) if workers and len(names) > STREAMS_PER_CHUNK else 1
         chunks = (self._read(chunk, head) for chunk in chunked(names, STREAMS_PER_CHUNK))
         if cores == 1:
-            judged = (_judge_chunk(c, referred, settings, horizon) for c in chunks)
+            judged = (
+                _judge_chunk(
+                    c,
+                    referred if workers else self._with_homes(referred, c, head),
+                    settings,
+                    horizon,
+                )
+                for c in chunks
+            )
             for spans in judged:
                 done += len(spans)
                 if progress:
@@ -311,9 +327,23 @@ class ReadModels:
         grouped = by_stream(r for r in self.store.read_streams(names) if r.position <= head)
         return [(name, grouped[name]) for name in names if grouped.get(name)]
 
-    def _referred(self, head: int) -> dict[str, list[Recorded[Event]]]:
-        names = self.store.streams("home:") + self.store.streams("committee:")
+    def _referred(self, head: int, names: Sequence[str]) -> dict[str, list[Recorded[Event]]]:
+        """The referred streams `names`, up to position `head`."""
+        if not names:
+            return {}
         return by_stream(r for r in self.store.read_streams(names) if r.position <= head)
+
+    def _with_homes(
+        self, referred: Referred, chunk: Sequence[tuple[str, Sequence[Recorded[Event]]]], head: int
+    ) -> Referred:
+        """`referred` with the homes the streams of `chunk` name (or are)."""
+        homes = {
+            f"home:{home}"
+            for _, records in chunk
+            for r in records
+            if (home := r.event.subject_ids.get("home_id"))
+        } | {name for name, _ in chunk if name.startswith("home:")}
+        return referred.with_homes(self._referred(head, sorted(homes)))
 
 
 def _judge_chunk(

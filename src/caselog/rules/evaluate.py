@@ -52,7 +52,7 @@ def views_by_stream(
 ) -> dict[str, tuple[Viewed, ...]]:
     """Each stream's as-of view: corrected facts up to `on`, in fold order (D4 steps 1–5)."""
     return {
-        stream: _view(stream_records, on)
+        stream: view_of(stream_records, on)
         for stream, stream_records in _known_by_stream(history, known_at).items()
     }
 
@@ -134,7 +134,7 @@ def judge_streams(
     case file only: a home, matter or committee that happens to share the id is not it.
     """
     homes = {
-        stream.partition(":")[2]: _view(known(records, known_at), on)
+        stream.partition(":")[2]: view_of(known(records, known_at), on)
         for stream, records in shared.items()
         if stream.startswith("home:")
     }
@@ -144,7 +144,7 @@ def judge_streams(
                 f
                 for stream, records in shared.items()
                 if stream.startswith("committee:")
-                for f in _view(known(records, known_at), on)
+                for f in view_of(known(records, known_at), on)
             ),
             key=lambda f: (f.event.occurred_on, f.position),
         )
@@ -163,7 +163,7 @@ def judge_streams(
         if not chosen:
             continue
         records = known(stream_records, known_at)
-        facts = _view(records, on)
+        facts = view_of(records, on)
         state = (
             fold_case_state(subject, facts, on=on, known_at=known_at)
             if scope is Scope.CHILD
@@ -185,7 +185,7 @@ def judge_streams(
             yield from rule.evaluate(context)
 
 
-def _view(records: Sequence[Recorded[Event]], on: date) -> tuple[Viewed, ...]:
+def view_of(records: Sequence[Recorded[Event]], on: date) -> tuple[Viewed, ...]:
     """D4 steps 2–5 for one stream's known records."""
     return _in_fold_order(corrected_facts(records), on)
 

@@ -12,23 +12,19 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NoReturn
 
 from caselog.events import Body, CommitteeMeetingHeld
-from caselog.projections import Viewed, corrected_facts
-from caselog.rules.probe import Probe, ProbeEscapeError
+from caselog.projections import Viewed
+from caselog.rules.evaluate import view_of
+from caselog.rules.probe import LAST_DAY, Probe, ProbeEscapeError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import date, datetime
 
     from caselog.events import Event, Recorded
-
-
-def fold_order(records: Sequence[Recorded[Event]]) -> tuple[Viewed, ...]:
-    """Every corrected fact of known records, by (`occurred_on`, log position) (D4)."""
-    return tuple(sorted(corrected_facts(records), key=lambda f: (f.event.occurred_on, f.position)))
 
 
 class _Versions:
@@ -49,7 +45,8 @@ class _Versions:
             return ()
         if index not in self._views:
             moment = self.instants[index]
-            self._views[index] = fold_order([r for r in self.records if r.recorded_at <= moment])
+            known = [r for r in self.records if r.recorded_at <= moment]
+            self._views[index] = view_of(known, LAST_DAY)
         return self._views[index]
 
     def next_instant(self, index: int) -> datetime | None:
@@ -67,6 +64,10 @@ class Referred:
         default_factory=dict
     )
     _days: dict[tuple[int, Body], list[date]] = field(default_factory=dict)
+
+    def with_homes(self, streams: Mapping[str, Sequence[Recorded[Event]]]) -> Referred:
+        """The same committees (and what was learnt of them), with these homes instead."""
+        return replace(self, homes=Referred.of(streams).homes)
 
     @classmethod
     def of(cls, streams: Mapping[str, Sequence[Recorded[Event]]]) -> Referred:

@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Any, Final, cast
 from caselog.dates import start_of_day_utc
 from caselog.projections import fold_case_state
 from caselog.rules.context import Scope
-from caselog.rules.evaluate import retracted_facts
+from caselog.rules.evaluate import retracted_facts, view_of
 from caselog.rules.model import Obligation
 from caselog.rules.probe import LAST_DAY, ElapsedDays, Probe, ProbeEscapeError, Tracker
-from caselog.rules.referred import Referred, fold_order
+from caselog.rules.referred import Referred
 from caselog.rules.registry import ALL_RULES
 from caselog.rules.tracked import FIRST, RETRACTED, FactIndex, Shared, TrackedContext
 from caselog.rules.tracks import FIRST_DAY, Emitted, Piece, Track
@@ -120,8 +120,8 @@ def stream_spans(
     """
     kind, _, subject = stream.partition(":")
     scope = _SCOPES.get(kind)
-    walk = _Walk(subject, scope, tuple(r for r in rules if r.scope is scope), referred, settings)
-    walk.horizon = horizon
+    chosen = tuple(r for r in rules if r.scope is scope)
+    walk = _Walk(subject, scope, chosen, referred, settings, horizon)
     ordered = sorted(records, key=lambda r: r.position)
     instants = sorted({r.recorded_at for r in ordered})
     rows: list[RowSpan] = []
@@ -132,7 +132,7 @@ def stream_spans(
     first = True
     while known is not None:
         seen = [r for r in ordered if r.recorded_at <= known]
-        now_facts, now_retracted = fold_order(seen), retracted_facts(seen, on=LAST_DAY)
+        now_facts, now_retracted = view_of(seen, LAST_DAY), retracted_facts(seen, on=LAST_DAY)
         changed = (
             FIRST_DAY
             if first
@@ -177,8 +177,6 @@ def _first_change(before: tuple[Viewed, ...], after: tuple[Viewed, ...]) -> date
 class _Walk:
     """One stream's tracks: a rule's pieces are judged again only where they changed."""
 
-    horizon: date = LAST_DAY
-
     def __init__(
         self,
         subject: str,
@@ -186,9 +184,10 @@ class _Walk:
         rules: tuple[Rule, ...],
         referred: Referred,
         settings: Settings,
+        horizon: date,
     ) -> None:
         self.subject, self.scope, self.rules = subject, scope, rules
-        self.referred, self.settings = referred, settings
+        self.referred, self.settings, self.horizon = referred, settings, horizon
         self.tracks: list[Track[_RowValue]] = [Track() for _ in rules]
         self.fold: Track[CaseState] = Track()
         self._fold_starts: list[date] = []

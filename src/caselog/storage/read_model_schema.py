@@ -22,16 +22,24 @@ FOREVER: Final = 2**62
 
 metadata = MetaData()
 
+
+def _rectangle() -> list[Column[int] | Column[str]]:
+    """The stream and the rectangle of (`on`, `known_at`) a stored item holds over."""
+    return [
+        Column("stream", String, nullable=False),
+        Column("on_from", Integer, nullable=False),
+        Column("on_to", Integer, nullable=False),
+        Column("known_from", BigInteger, nullable=False),
+        Column("known_to", BigInteger, nullable=False),
+    ]
+
+
 rows = Table(
     "caselog_rm_rows",
     metadata,
-    Column("stream", String, nullable=False),
+    *_rectangle(),
     Column("rule", Integer, nullable=False),
     Column("idx", BigInteger, nullable=False),
-    Column("on_from", Integer, nullable=False),
-    Column("on_to", Integer, nullable=False),
-    Column("known_from", BigInteger, nullable=False),
-    Column("known_to", BigInteger, nullable=False),
     Column("rule_id", String, nullable=False),
     Column("case_id", String, nullable=False),
     Column("trigger_event_id", String),
@@ -59,11 +67,7 @@ rows = Table(
 states = Table(
     "caselog_rm_states",
     metadata,
-    Column("stream", String, nullable=False),
-    Column("on_from", Integer, nullable=False),
-    Column("on_to", Integer, nullable=False),
-    Column("known_from", BigInteger, nullable=False),
-    Column("known_to", BigInteger, nullable=False),
+    *_rectangle(),
     Column("state", Text, nullable=False),
     Index("caselog_rm_states_stream", "stream", "on_from"),
 )
@@ -88,29 +92,8 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
-ROW_FIELDS: Final = (
-    "rule_id",
-    "case_id",
-    "trigger_event_id",
-    "part",
-    "period",
-    "trigger_on",
-    "due_on",
-    "effective_due_on",
-    "satisfied_by_event_id",
-    "satisfied_on",
-    "status",
-    "days_late",
-    "days_overdue",
-    "overdue_since",
-    "severity",
-    "flags",
-    "law_at_trigger",
-    "law_decisive",
-    "citation",
-    "wording_en",
-    "wording_sv",
-)
+ROW_FIELDS: Final = tuple(c.name for c in rows.columns)[7:]
+"""The columns that hold an obligation's fields, in the order the query reads them."""
 
 
 def day(value: date) -> int:

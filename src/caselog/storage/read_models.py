@@ -40,6 +40,7 @@ from caselog.storage.read_model_schema import (
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Iterator, Mapping
 
+    from sqlalchemy import ColumnElement, Table
     from sqlalchemy.engine import Connection, Engine
 
     from caselog.rules.spans import StreamSpans
@@ -83,9 +84,9 @@ class ReadModelTables:
 
     def stamp(self) -> dict[str, str]:
         """The stamp and position, or {} before the tables exist."""
-        if not self.exists():
-            return {}
         with self.engine.connect() as conn:
+            if not self.engine.dialect.has_table(conn, meta.name):
+                return {}
             return dict(conn.execute(select(meta.c.key, meta.c.value)).tuples().all())
 
     def write_meta(self, conn: Connection, values: Mapping[str, str]) -> None:
@@ -213,17 +214,9 @@ class ReadModelTables:
         statuses: Collection[Status] | None = None,
     ) -> Iterator[Obligation]:
         """The rows that hold on `on` as known at `known_at`, in the reference's order."""
-        when, moment = day(on), instant(known_at)
         query = (
             select(*(rows.c[name] for name in ROW_FIELDS))
-            .where(
-                and_(
-                    rows.c.on_from <= when,
-                    rows.c.on_to > when,
-                    rows.c.known_from <= moment,
-                    rows.c.known_to > moment,
-                )
-            )
+            .where(_holding(rows, on, known_at))
             .order_by(rows.c.stream, rows.c.rule, rows.c.idx)
         )
         if streams is not None:
@@ -290,15 +283,8 @@ class ReadModelTables:
 
     def state(self, stream: str, *, on: date, known_at: datetime) -> str | None:
         """The stored case state (JSON) of `stream` on `on` as known at `known_at`."""
-        when, moment = day(on), instant(known_at)
         query = select(states.c.state).where(
-            and_(
-                states.c.stream == stream,
-                states.c.on_from <= when,
-                states.c.on_to > when,
-                states.c.known_from <= moment,
-                states.c.known_to > moment,
-            )
+            states.c.stream == stream, _holding(states, on, known_at)
         )
         with self.engine.connect() as conn:
             found = conn.execute(query).scalar_one_or_none()
@@ -310,6 +296,17 @@ class ReadModelTables:
             return set()
         query = select(reads.c.stream).where(reads.c.reads.in_(list(referred))).distinct()
         return {name for (name,) in conn.execute(query)}
+
+
+def _holding(table: Table, on: date, known_at: datetime) -> ColumnElement[bool]:
+    """The items of `table` whose rectangle holds (`on`, `known_at`)."""
+    when, moment = day(on), instant(known_at)
+    return and_(
+        table.c.on_from <= when,
+        table.c.on_to > when,
+        table.c.known_from <= moment,
+        table.c.known_to > moment,
+    )
 
 
 def _dispose(*engines: Engine) -> None:
