@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
+import pyarrow as pa
 import pytest
 
-from caselog.api import COLUMNS, CaseLog, ManualClock, open_log
+from caselog.api import COLUMNS, CaseLog, ManualClock, Obligations, open_log
+from caselog.api.frames import OBLIGATION_SCHEMA
 from caselog.api.query import rule_matches
 from caselog.errors import SettingsError
 from caselog.events import ViolenceExposure
@@ -66,6 +68,28 @@ def test_frames_have_the_documented_columns(log: CaseLog) -> None:
     assert found.to_polars().columns == list(COLUMNS)
     assert found.to_arrow().column_names == list(COLUMNS)
     assert len(found.to_pandas()) == len(found)
+
+
+def test_frames_are_typed_the_same_when_empty(log: CaseLog) -> None:
+    """Dates as dates, counts as nullable integers, statuses as every status: never guessed.
+
+    An empty answer has the same schema, so that two answers concatenate.
+    """
+    on = date(2024, 3, 1)
+    found, none = log.obligations(on=on), log.obligations(on=on, rule="R23")
+    assert len(none) == 0
+    for answer in (found, none):
+        assert answer.to_arrow().schema == OBLIGATION_SCHEMA
+    both = pa.concat_tables([found.to_arrow(), none.to_arrow()])
+    assert both.num_rows == len(found)
+    assert both.column("trigger_on").type == pa.date32()
+    assert both.column("status").chunk(0).dictionary.to_pylist() == [s.value for s in Status]
+    frame = found.to_pandas()
+    assert str(frame["days_late"].dtype) == "Int64"
+    assert str(found.to_polars()["trigger_on"].dtype) == "Date"
+    made = Obligations(found.rows)  # the same table from the rule engine's rows
+    assert made.to_arrow().equals(found.to_arrow())
+    assert found.by_status() == made.by_status()
 
 
 def test_settings_load_from_toml(tmp_path: Path) -> None:

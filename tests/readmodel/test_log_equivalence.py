@@ -22,6 +22,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 import warnings
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -147,13 +148,17 @@ def records(
 ) -> int:
     """The read models' rows at `pair` are the replay's, every field, in order; how many."""
     on, known_at = pair
-    fast = log.obligations(on=on, known_at=known_at, case_id=case_id, rule=rule, status=status)
-    slow = log.obligations(
-        on=on, known_at=known_at, case_id=case_id, rule=rule, status=status, reference=True
-    )
+    question = {"on": on, "known_at": known_at, "case_id": case_id, "rule": rule, "status": status}
+    fast = log.obligations(**question)
+    # Before any row is made: the columns straight from the read models.
+    fast_table, fast_counts, fast_len = fast.to_arrow(), fast.by_status(), len(fast)
+    slow = log.obligations(**question, reference=True)
     where = f"on={on}, known_at={known_at.isoformat()}, {case_id=}, {rule=}, {status=}"
     assert [o.as_record() for o in fast] == [o.as_record() for o in slow], where
     assert fast.rows == slow.rows, where
+    assert fast_table.equals(slow.to_arrow()), where
+    assert (fast_counts, fast_len) == (slow.by_status(), len(slow)), where
+    assert log.summary(**question) == Counter((o.rule_id, o.status) for o in slow), where
     return len(fast)
 
 

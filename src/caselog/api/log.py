@@ -8,6 +8,7 @@ answers exactly what the reference semantics (`caselog.projections.as_of`) defin
 from __future__ import annotations
 
 import io
+from collections import Counter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Self, cast
 
@@ -17,7 +18,7 @@ from caselog.api.clock import resolve_known_at, system_clock
 from caselog.api.export import export as export_events
 from caselog.api.ingest import IngestResult, ingest
 from caselog.api.obligations import Obligations
-from caselog.api.query import RULE_ARGUMENTS, cases_of, judge_log, rule_matches, statuses
+from caselog.api.query import RULE_ARGUMENTS, cases_of, reference_obligations, statuses
 from caselog.api.read_model import ReadModels
 from caselog.errors import (
     ConcurrencyConflictError,
@@ -263,32 +264,49 @@ class CaseLog:
         if not reference:
             answered = self.read_models.answer(on, moment, case_id=case_id, rule=rule, want=wanted)
             if answered is not None:
-                return Obligations(answered)
-        shared_names = self.store.streams("committee:")
-        if case_id is None:
-            names = sorted(self.store.streams())
-            shared_names += self.store.streams("home:")
-        else:  # the case file, its homes and the committees: nothing else can matter
-            shared_names += [f"home:{h}" for r in own if (h := r.event.subject_ids.get("home_id"))]
-            names = [f"child:{case_id}"]
+                return Obligations(stored=answered)
         with bulk_allocation():
-            found = judge_log(
-                self.store,
-                names,
-                shared_names,
-                on=on,
-                known_at=moment,
-                settings=self.settings,
-                case_id=case_id,
-            )
             return Obligations(
-                tuple(
-                    o
-                    for o in found
-                    if (rule is None or rule_matches(o.rule_id, rule))
-                    and (wanted is None or o.status in wanted)
+                reference_obligations(
+                    self.store,
+                    own,
+                    on=on,
+                    known_at=moment,
+                    settings=self.settings,
+                    case_id=case_id,
+                    rule=rule,
+                    wanted=wanted,
                 )
             )
+
+    def summary(
+        self,
+        *,
+        on: date,
+        known_at: date | datetime | None = None,
+        case_id: str | None = None,
+        rule: str | None = None,
+        status: Status | str | Iterable[Status | str] | None = None,
+        reference: bool = False,
+    ) -> Counter[tuple[str, Status]]:
+        """How many of `obligations(...)` have each (rule, status): the rule × status summary.
+
+        The read models count in the database, without fetching a row; the arguments and
+        errors are those of `obligations`.
+        """
+        if not reference:
+            if rule is not None and rule not in RULE_ARGUMENTS:
+                raise UnknownRuleError(rule, known=list(RULES_BY_ID))
+            wanted, moment = statuses(status), self._moment(known_at)
+            if case_id is not None:
+                self._case_history(case_id)
+            counted = self.read_models.summary(on, moment, case_id=case_id, rule=rule, want=wanted)
+            if counted is not None:
+                return Counter(counted)
+        found = self.obligations(
+            on=on, known_at=known_at, case_id=case_id, rule=rule, status=status, reference=True
+        )
+        return Counter((o.rule_id, o.status) for o in found)
 
     def cases(
         self,

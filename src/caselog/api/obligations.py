@@ -1,33 +1,56 @@
 """`Obligations`: the typed rows of a compliance query, and their DataFrame forms (D10).
 
 The rows are the rules' own `Obligation` models; the column names are the JSON field names
-of D7 and are stable (docs/compliance.md). pandas, polars and pyarrow are optional: each
-conversion imports its library when called and names the extra to install if it is missing.
+of D7 and are stable (docs/compliance.md), their types those of `OBLIGATION_SCHEMA`
+(`caselog.api.frames`). pandas and polars are optional: each conversion imports its
+library when called and names the extra to install if it is missing.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
+import pyarrow as pa
+
+from caselog.api.frames import arrow_of_rows, arrow_of_stored, rows_of_stored
 from caselog.rules.model import OBLIGATION_FIELDS, Obligation
 
 if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
-    import pyarrow as pa
+
+    from caselog.storage.read_model_schema import StoredObligations
 
 COLUMNS: tuple[str, ...] = OBLIGATION_FIELDS
 """The stable column names, in D7 order."""
 
 
-@dataclass(frozen=True)
 class Obligations(Sequence[Obligation]):
-    """The obligations a query found, in (case, rule, trigger) order."""
+    """The obligations a query found, in (case, rule, trigger) order.
 
-    rows: tuple[Obligation, ...]
+    From the read models the answer arrives as Arrow columns: `to_arrow()`, `by_status()`
+    and `len()` use them as they are, and the `Obligation` rows are made only when a row
+    is asked for.
+    """
+
+    __slots__ = ("_rows", "_stored")
+
+    def __init__(
+        self, rows: Iterable[Obligation] = (), *, stored: StoredObligations | None = None
+    ) -> None:
+        """Rows from the rule engine, or the read models' `stored` answer."""
+        self._rows: tuple[Obligation, ...] | None = None if stored is not None else tuple(rows)
+        self._stored = stored
+
+    @property
+    def rows(self) -> tuple[Obligation, ...]:
+        """The rows, as the rule engine's `Obligation` values."""
+        if self._rows is None:
+            assert self._stored is not None  # noqa: S101 - one of the two is always set
+            self._rows = rows_of_stored(self._stored)
+        return self._rows
 
     @overload
     def __getitem__(self, index: int) -> Obligation: ...
@@ -41,45 +64,51 @@ class Obligations(Sequence[Obligation]):
 
     def __len__(self) -> int:
         """How many rows."""
-        return len(self.rows)
+        return len(self._stored) if self._rows is None and self._stored else len(self.rows)
 
     def __iter__(self) -> Iterator[Obligation]:
         """The rows in order."""
         return iter(self.rows)
 
+    def __eq__(self, other: object) -> bool:
+        """The same rows in the same order."""
+        return isinstance(other, Obligations) and self.rows == other.rows
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        """How many rows, not all of them."""
+        return f"<Obligations: {len(self)} rows>"
+
     def by_status(self) -> dict[str, int]:
         """How many rows of each status."""
+        if self._rows is None and self._stored is not None:
+            counts = self._stored.table.column("status").value_counts().to_pylist()
+            return {c["values"]: c["counts"] for c in counts}
         return dict(Counter(o.status.value for o in self.rows))
 
     def records(self) -> list[dict[str, Any]]:
         """The rows as JSON-ready dicts with the D7 field names."""
         return [o.as_record() for o in self.rows]
 
+    def to_arrow(self) -> pa.Table:
+        """A pyarrow Table of `OBLIGATION_SCHEMA`: typed columns, the same when empty."""
+        if self._rows is None and self._stored is not None:
+            return arrow_of_stored(self._stored)
+        return arrow_of_rows(self.rows)
+
     def to_pandas(self) -> pd.DataFrame:
         """A pandas DataFrame with the D7 columns (needs `caselog[frames]`)."""
-        frame: pd.DataFrame = _require("pandas").DataFrame.from_records(
-            self.records(), columns=list(COLUMNS)
-        )
+        pandas = _require("pandas")
+        counts = {pa.int64(): pandas.Int64Dtype()}  # nullable: never float64
+        frame: pd.DataFrame = self.to_arrow().to_pandas(types_mapper=counts.get)
         return frame
 
     def to_polars(self) -> pl.DataFrame:
         """A polars DataFrame with the D7 columns (needs `caselog[frames]`)."""
         polars = _require("polars")
-        data = self.records()
-        frame: pl.DataFrame = (
-            polars.DataFrame(data) if data else polars.DataFrame(schema=list(COLUMNS))
-        )
+        frame: pl.DataFrame = polars.from_arrow(self.to_arrow())
         return frame
-
-    def to_arrow(self) -> pa.Table:
-        """A pyarrow Table with the D7 columns (needs `caselog[frames]`)."""
-        pyarrow = _require("pyarrow")
-        data = self.records()
-        return (
-            pyarrow.Table.from_pylist(data)
-            if data
-            else pyarrow.table({column: [] for column in COLUMNS})
-        )
 
 
 def _require(module: str) -> Any:  # noqa: ANN401 - a module

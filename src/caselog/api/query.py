@@ -18,7 +18,7 @@ from caselog.rules.registry import ALL_RULES, RULES_BY_ID
 from caselog.storage.port import chunked
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
     from datetime import date, datetime
 
     from caselog.events import Event, Recorded
@@ -62,6 +62,39 @@ def judge_log(
         settings=settings,
         case_id=case_id,
         rules=ALL_RULES,
+    )
+
+
+def reference_obligations(
+    store: EventStore,
+    own: Sequence[Recorded[Event]],
+    *,
+    on: date,
+    known_at: datetime,
+    settings: Settings,
+    case_id: str | None,
+    rule: str | None,
+    wanted: Collection[Status] | None,
+) -> Iterator[Obligation]:
+    """`CaseLog.obligations` by the reference replay (`own`: the case file, if one is asked).
+
+    Only the streams that can matter are read: one case file, its homes and the committees.
+    """
+    shared_names = store.streams("committee:")
+    if case_id is None:
+        names = sorted(store.streams())
+        shared_names += store.streams("home:")
+    else:
+        shared_names += [f"home:{h}" for r in own if (h := r.event.subject_ids.get("home_id"))]
+        names = [f"child:{case_id}"]
+    found = judge_log(
+        store, names, shared_names, on=on, known_at=known_at, settings=settings, case_id=case_id
+    )
+    return (
+        o
+        for o in found
+        if (rule is None or rule_matches(o.rule_id, rule))
+        and (wanted is None or o.status in wanted)
     )
 
 

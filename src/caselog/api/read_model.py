@@ -23,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from caselog.api.query import by_stream, rule_matches
 from caselog.projections import CaseState
@@ -38,9 +38,10 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Iterator, Sequence
 
     from caselog.events import Event, Recorded
-    from caselog.rules.model import Obligation, Status
+    from caselog.rules.model import Status
     from caselog.rules.spans import StreamSpans
     from caselog.storage import EventStore
+    from caselog.storage.read_model_schema import StoredObligations
     from caselog.storage.read_models import ReadModelTables
 
 STREAMS_PER_CHUNK: Final = 200
@@ -60,13 +61,14 @@ class ReferenceNotice(UserWarning):
 def rules_fingerprint() -> str:
     """A hash of the source of everything that decides an answer.
 
-    Events, aggregates, projections, rules and dates: any change to them makes stored
-    read models stale.
+    Events, aggregates, projections, rules and dates, and the tables' layout: any change
+    to them makes stored read models stale.
     """
     if not _FINGERPRINT:
         root = Path(__file__).resolve().parent.parent
         digest = hashlib.sha256()
-        for part in ("events", "projections", "rules", "aggregates", "dates.py"):
+        parts = ("events", "projections", "rules", "aggregates", "dates.py")
+        for part in (*parts, "storage/read_model_schema.py"):
             paths = sorted((root / part).rglob("*.py")) if (root / part).is_dir() else [root / part]
             for path in paths:
                 digest.update(path.relative_to(root).as_posix().encode())
@@ -148,25 +150,30 @@ class ReadModels:
         case_id: str | None,
         rule: str | None,
         want: Collection[Status] | None,
-    ) -> tuple[Obligation, ...] | None:
+    ) -> StoredObligations | None:
         """`CaseLog.obligations` from the stored rows, in the reference's order.
 
         None, with a `ReferenceNotice`, when the read models cannot answer exactly.
         """
-        reason = self.why_not(on)
-        if reason is not None:
+        if (reason := self.why_not(on)) is not None:
             notice(reason)
             return None
-        rule_ids = None if rule is None else [r for r in RULES_BY_ID if rule_matches(r, rule)]
-        return tuple(
-            self.tables.obligations(
-                on=on,
-                known_at=known_at,
-                streams=None if case_id is None else [f"child:{case_id}"],
-                rule_ids=rule_ids,
-                statuses=want,
-            )
-        )
+        return self.tables.obligations(on=on, known_at=known_at, **_filters(case_id, rule, want))
+
+    def summary(
+        self,
+        on: date,
+        known_at: datetime,
+        *,
+        case_id: str | None,
+        rule: str | None,
+        want: Collection[Status] | None,
+    ) -> dict[tuple[str, Status], int] | None:
+        """`CaseLog.summary`, counted by the database; None (with a notice) as `answer`."""
+        if (reason := self.why_not(on)) is not None:
+            notice(reason)
+            return None
+        return self.tables.summary(on=on, known_at=known_at, **_filters(case_id, rule, want))
 
     def case_state(self, case_id: str, *, on: date, known_at: datetime) -> CaseState | None:
         """The stored state of a child's case file, labelled with (on, known_at).
@@ -344,6 +351,17 @@ class ReadModels:
             if (home := r.event.subject_ids.get("home_id"))
         } | {name for name, _ in chunk if name.startswith("home:")}
         return referred.with_homes(self._referred(head, sorted(homes)))
+
+
+def _filters(
+    case_id: str | None, rule: str | None, want: Collection[Status] | None
+) -> dict[str, Any]:
+    """A question's case, rule and statuses, as the tables' keyword arguments."""
+    return {
+        "streams": None if case_id is None else [f"child:{case_id}"],
+        "rule_ids": None if rule is None else [r for r in RULES_BY_ID if rule_matches(r, rule)],
+        "statuses": want,
+    }
 
 
 def _judge_chunk(

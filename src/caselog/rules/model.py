@@ -195,12 +195,12 @@ class Obligation:
     @property
     def explanation_en(self) -> str:
         """One line in English: the duty, its due date and where it stands."""
-        return f"{self.sentence_en} — {_STATUS_EN[self.status].say(self._days)}"
+        return f"{self.sentence_en}{standing(self.status, self._days, 'en')}"
 
     @property
     def explanation_sv(self) -> str:
         """One line in Swedish: the duty, its due date and where it stands."""
-        return f"{self.sentence_sv} — {_STATUS_SV[self.status].say(self._days)}"
+        return f"{self.sentence_sv}{standing(self.status, self._days, 'sv')}"
 
     @property
     def _days(self) -> int | None:
@@ -264,10 +264,23 @@ class Wording:
     sv: str
 
 
+def sentence(template: str, due: date | None) -> str:
+    """A duty's sentence with its due date ("—" when it has none)."""
+    return _sentence(template, str(due or "—"))
+
+
 @lru_cache(maxsize=1 << 16)
 def _sentence(template: str, due: str) -> str:
     """A rule's sentence with its due date: the same few thousand, asked for millions of times."""
     return template.format(due=due)
+
+
+def standing(status: Status, days: int | None, lang: str) -> str:
+    """The end of an explanation: " — " and where the duty stands, in English or Swedish.
+
+    The read models join it to the duty's sentence column by column (`caselog.api.frames`).
+    """
+    return f" — {(_STATUS_SV if lang == 'sv' else _STATUS_EN)[status].say(days)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,15 @@ reflect.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
+import pyarrow as pa
 from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import text as text_clause
+
+from caselog.rules.model import FINDINGS, Status
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 LOCK_KEY: Final = 0x6361_7365_6C6F_67
@@ -33,6 +38,11 @@ def _rectangle() -> list[Column[int] | Column[str]]:
         Column("known_to", BigInteger, nullable=False),
     ]
 
+
+FINDING_ROWS: Final = text_clause(
+    "status NOT IN (" + ", ".join(f"'{s.value}'" for s in Status if s not in FINDINGS) + ")"
+)
+"""The rows that are findings (`caselog.rules.model.FINDINGS`), as the partial index says it."""
 
 rows = Table(
     "caselog_rm_rows",
@@ -62,7 +72,19 @@ rows = Table(
     Column("wording_en", Integer, nullable=False),
     Column("wording_sv", Integer, nullable=False),
     Index("caselog_rm_rows_stream", "stream", "on_from"),
-    Index("caselog_rm_rows_on", "on_from", "on_to"),
+    # Counting by rule and status reads this index alone, never the rows.
+    Index(
+        "caselog_rm_rows_count", "on_from", "on_to", "known_from", "known_to", "rule_id", "status"
+    ),
+    # A municipality's findings are a few percent of its rows: read them in order, alone.
+    Index(
+        "caselog_rm_rows_findings",
+        "stream",
+        "rule",
+        "idx",
+        sqlite_where=FINDING_ROWS,
+        postgresql_where=FINDING_ROWS,
+    ),
 )
 states = Table(
     "caselog_rm_states",
@@ -94,6 +116,33 @@ meta = Table(
 
 ROW_FIELDS: Final = tuple(c.name for c in rows.columns)[7:]
 """The columns that hold an obligation's fields, in the order the query reads them."""
+
+_STRINGS: Final = frozenset(
+    ("rule_id", "case_id", "trigger_event_id", "part", "satisfied_by_event_id")
+) | {"status", "severity", "flags"}
+STORED_SCHEMA: Final = pa.schema(
+    [
+        pa.field(name, pa.string() if name in _STRINGS else pa.int64())
+        for name in ROW_FIELDS
+        if name != "overdue_since"
+    ]
+)
+"""The stored columns as a question fetches them: days as ordinals, texts as ids into
+`caselog_rm_texts`, flags joined by commas, `days_overdue` already counted for `on`."""
+
+
+@dataclass(frozen=True)
+class StoredObligations:
+    """The read models' answer to one question: stored columns and the texts they name."""
+
+    table: pa.Table
+    """Columns of `STORED_SCHEMA`, rows in the reference's order."""
+    texts: dict[int, str]
+    """Each stored text by its id (citations, laws, the duties' sentences)."""
+
+    def __len__(self) -> int:
+        """How many rows."""
+        return int(self.table.num_rows)
 
 
 def day(value: date) -> int:

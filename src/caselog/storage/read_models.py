@@ -16,17 +16,26 @@ from __future__ import annotations
 
 import weakref
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, create_engine, delete, event, insert, select
+from sqlalchemy import and_, case, create_engine, delete, event, func, insert, literal, select
 from sqlalchemy import text as text_clause
 from sqlalchemy.pool import StaticPool
 
-from caselog.rules.model import Flag, Obligation, Severity, Status, Wording
+from caselog.rules.model import FINDINGS, Status
+from caselog.storage.read_model_arrow import (
+    adbc_postgres,
+    conninfo,
+    fetch_arrow,
+    fetch_rows,
+)
 from caselog.storage.read_model_schema import (
+    FINDING_ROWS,
     FOREVER,
     LOCK_KEY,
-    ROW_FIELDS,
+    STORED_SCHEMA,
+    StoredObligations,
     day,
     instant,
     meta,
@@ -38,26 +47,35 @@ from caselog.storage.read_model_schema import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Iterator, Mapping
+    from collections.abc import Callable, Collection, Iterable, Mapping
 
-    from sqlalchemy import ColumnElement, Table
+    from adbc_driver_manager.dbapi import Connection as ArrowConnection
+    from sqlalchemy import ColumnElement, Table, TextClause
     from sqlalchemy.engine import Connection, Engine
 
+    from caselog.rules.model import Obligation
     from caselog.rules.spans import StreamSpans
     from caselog.storage.port import EventStore
-
-
-def _day(value: int | None) -> date | None:
-    return None if value is None else date.fromordinal(value)
 
 
 class ReadModelTables:
     """The read-model tables of one log, and the questions they answer."""
 
-    def __init__(self, engine: Engine, writer: Engine | None = None) -> None:
-        """Read through `engine`; write through `writer` (SQLite: one that locks at once)."""
+    def __init__(
+        self,
+        engine: Engine,
+        writer: Engine | None = None,
+        arrow_connect: Callable[[], ArrowConnection] | None = None,
+    ) -> None:
+        """Read through `engine`; write through `writer` (SQLite: one that locks at once).
+
+        `arrow_connect` opens an ADBC connection to the same database (PostgreSQL), which
+        reads a whole municipality's rows into Arrow columns without a Python object per
+        value.
+        """
         self.engine = engine
         self.writer = writer or engine
+        self.arrow_connect = arrow_connect
         # A log dropped without close() must not leave connections to be warned about.
         weakref.finalize(self, _dispose, self.engine, self.writer)
         self._texts: dict[str, int] = {}
@@ -212,74 +230,67 @@ class ReadModelTables:
         streams: Collection[str] | None = None,
         rule_ids: Collection[str] | None = None,
         statuses: Collection[Status] | None = None,
-    ) -> Iterator[Obligation]:
-        """The rows that hold on `on` as known at `known_at`, in the reference's order."""
+    ) -> StoredObligations:
+        """The rows that hold on `on` as known at `known_at`, in the reference's order.
+
+        A whole municipality is fetched straight into Arrow through ADBC (no Python object
+        per value); a few streams through the pool, where a connection is ready.
+        """
+        overdue = case(
+            (rows.c.overdue_since.is_(None), rows.c.days_overdue),
+            else_=literal(day(on)) - rows.c.overdue_since,
+        )
+        columns = [overdue if n == "days_overdue" else rows.c[n] for n in STORED_SCHEMA.names]
         query = (
-            select(*(rows.c[name] for name in ROW_FIELDS))
-            .where(_holding(rows, on, known_at))
+            select(*(c.label(n) for c, n in zip(columns, STORED_SCHEMA.names, strict=True)))
+            .where(*self._filters(on, known_at, streams, rule_ids, statuses))
             .order_by(rows.c.stream, rows.c.rule, rows.c.idx)
         )
-        if streams is not None:
-            query = query.where(rows.c.stream.in_(list(streams)))
-        if rule_ids is not None:
-            query = query.where(rows.c.rule_id.in_(list(rule_ids)))
-        if statuses is not None:
-            query = query.where(rows.c.status.in_([s.value for s in statuses]))
         with self.engine.connect() as conn:
             if not self._by_id:
                 self._load_texts(conn)
-            result = conn.execute(query)
-            while chunk := result.fetchmany(10_000):
-                yield from (self._obligation(values, on) for values in chunk)
+            if streams is None and self.arrow_connect is not None:
+                table = fetch_arrow(self.arrow_connect, query, conn.dialect)
+            else:
+                table = fetch_rows(query, conn)
+        return StoredObligations(table, self._by_id)
 
-    def _obligation(self, values: Any, on: date) -> Obligation:
-        (
-            rule_id,
-            case_id,
-            trigger_event_id,
-            part,
-            period,
-            trigger_on,
-            due_on,
-            effective_due_on,
-            satisfied_by,
-            satisfied_on,
-            status,
-            days_late,
-            days_overdue,
-            overdue_since,
-            severity,
-            flags,
-            law_at_trigger,
-            law_decisive,
-            citation,
-            wording_en,
-            wording_sv,
-        ) = values
-        text = self._by_id
-        return Obligation(
-            rule_id=rule_id,
-            case_id=case_id,
-            trigger_event_id=trigger_event_id,
-            part=part,
-            period=period,
-            trigger_on=date.fromordinal(trigger_on),
-            due_on=_day(due_on),
-            effective_due_on=_day(effective_due_on),
-            satisfied_by_event_id=satisfied_by,
-            satisfied_on=_day(satisfied_on),
-            status=Status(status),
-            days_late=days_late,
-            days_overdue=(
-                days_overdue if overdue_since is None else on.toordinal() - overdue_since
-            ),
-            severity=Severity(severity),
-            flags=tuple(Flag(f) for f in flags.split(",")) if flags else (),
-            law_at_trigger=text[law_at_trigger],
-            law_decisive=text[law_decisive],
-            citation=text[citation],
-            wording=_wording(text[wording_en], text[wording_sv]),
+    def summary(
+        self,
+        *,
+        on: date,
+        known_at: datetime,
+        streams: Collection[str] | None = None,
+        rule_ids: Collection[str] | None = None,
+        statuses: Collection[Status] | None = None,
+    ) -> dict[tuple[str, Status], int]:
+        """How many rows of each (rule, status) hold: counted by the database, in an index."""
+        query = (
+            select(rows.c.rule_id, rows.c.status, func.count())
+            .where(*self._filters(on, known_at, streams, rule_ids, statuses))
+            .group_by(rows.c.rule_id, rows.c.status)
         )
+        with self.engine.connect() as conn:
+            return {(rule, Status(status)): n for rule, status, n in conn.execute(query)}
+
+    @staticmethod
+    def _filters(
+        on: date,
+        known_at: datetime,
+        streams: Collection[str] | None,
+        rule_ids: Collection[str] | None,
+        statuses: Collection[Status] | None,
+    ) -> list[ColumnElement[bool] | TextClause]:
+        found: list[ColumnElement[bool] | TextClause] = [_holding(rows, on, known_at)]
+        if streams is not None:
+            found.append(rows.c.stream.in_(list(streams)))
+        if rule_ids is not None:
+            found.append(rows.c.rule_id.in_(list(rule_ids)))
+        if statuses is not None:
+            found.append(rows.c.status.in_([s.value for s in statuses]))
+            if not set(statuses) - FINDINGS:
+                found.append(FINDING_ROWS)  # the partial index answers
+        return found
 
     def state(self, stream: str, *, on: date, known_at: datetime) -> str | None:
         """The stored case state (JSON) of `stream` on `on` as known at `known_at`."""
@@ -314,18 +325,6 @@ def _dispose(*engines: Engine) -> None:
         engine.dispose()
 
 
-_WORDINGS: dict[tuple[str, str], Wording] = {}
-
-
-def _wording(en: str, sv: str) -> Wording:
-    """One shared `Wording` per pair of sentences, as the duties share theirs."""
-    key = (en, sv)
-    found = _WORDINGS.get(key)
-    if found is None:
-        found = _WORDINGS[key] = Wording(en, sv)
-    return found
-
-
 def tables_for(store: EventStore) -> ReadModelTables:
     """The read-model tables beside `store`'s log, in the same database.
 
@@ -358,7 +357,8 @@ def tables_for(store: EventStore) -> ReadModelTables:
             pool_size=2,
             max_overflow=2,
         )
-        return ReadModelTables(engine)
+        info = conninfo(store.connect_params(), store.schema)
+        return ReadModelTables(engine, arrow_connect=partial(adbc_postgres, info))
     msg = f"no read models for a store of type {type(store).__name__}"
     raise TypeError(msg)
 
