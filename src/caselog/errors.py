@@ -328,6 +328,19 @@ class LogBusyError(StorageError, TimeoutError):
         self.timeout = timeout
 
 
+class NeedsUpgradeError(StorageError):
+    """The log was made by an older caselog: `caselog upgrade` must run before writing."""
+
+    def __init__(self, message: str, *, url: str) -> None:
+        """Name the log."""
+        super().__init__(message)
+        self.url = url
+
+
+class CheckpointError(CaselogError, ValueError):
+    """A checkpoint file that cannot be used: the path and what is wrong with it."""
+
+
 class StorageFullError(StorageError):
     """The store's disk (or its temporary directory) is full; nothing of the write stayed."""
 

@@ -19,7 +19,9 @@ import orjson
 import pytest
 
 import caselog
+from caselog.api.integrity import verify
 from caselog.api.read_model import ReferenceNotice
+from caselog.errors import NeedsUpgradeError
 from caselog.interchange import to_line
 from caselog.storage.mapping import canonical_payload, decode
 
@@ -89,12 +91,27 @@ def test_read_models_built_from_old_bytes_answer_the_same(old_db: Path, tmp_path
             ]
 
 
-def test_sending_the_old_events_again_writes_nothing(old_db: Path, tmp_path: Path) -> None:
-    """Idempotency still recognises every old event byte for byte: nothing new is written."""
+def test_an_old_log_is_chained_by_upgrade_and_then_takes_writes(
+    old_db: Path, tmp_path: Path
+) -> None:
+    """Writing to a log made before the hash chain is refused until `upgrade` chains it.
+
+    The upgrade links what is there without changing it; afterwards the log verifies, and
+    idempotency still recognises every old event byte for byte: nothing new is written.
+    """
     copy = tmp_path / "copy.db"
     copy.write_bytes(old_db.read_bytes())
     with _open(copy) as log:
         events = [record.event for record in log.events()]
+        with pytest.raises(
+            NeedsUpgradeError, match=r"before the hash chain: run `caselog upgrade`"
+        ):
+            log.ingest(events)
+        position, head = log.store.upgrade()
+        assert position == len(events)
+        found = verify(log.store)
+        assert (found.ok, found.position, found.head) == (True, position, head)
+        assert [record.event for record in log.events()] == events
         result = log.ingest(events)
         assert (result.written, result.already_stored) == (0, len(events))
 

@@ -6,7 +6,7 @@ Every command takes `--db URL` (default `sqlite:///caselog.db`, or `$CASELOG_URL
 
 from __future__ import annotations
 
-from caselog.cli import cases, compliance, demo, export, log, read_models
+from caselog.cli import cases, compliance, demo, export, integrity, log, read_models
 from caselog.cli.app import app
 
 __all__ = ["app", "main"]
@@ -18,6 +18,7 @@ _COMMANDS = (
     demo,
     export,
     read_models,
+    integrity,
 )  # importing a module registers its commands
 
 

@@ -35,6 +35,7 @@ from caselog.cli.catalogue import Lang
 from caselog.dates import STOCKHOLM
 from caselog.errors import (
     CaselogError,
+    CheckpointError,
     IngestRejectedError,
     StorageError,
     UnknownRuleError,
@@ -278,7 +279,8 @@ def exit_code(error: CaselogError) -> int:
     `docs/cli.md`: 1 is a refusal (a rejected file, an unknown case), 2 a usage error or a
     store that cannot be opened.
     """
-    return 2 if isinstance(error, UnknownRuleError | UnknownStatusError | StorageError) else 1
+    wrong = UnknownRuleError | UnknownStatusError | StorageError | CheckpointError
+    return 2 if isinstance(error, wrong) else 1
 
 
 def fail(error: CaselogError) -> typer.Exit:

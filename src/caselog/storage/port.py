@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Iterator
 
     from caselog.events import Event, Recorded
+    from caselog.storage.chain import ChainRow
     from caselog.storage.mapping import LogRow
 
 T = TypeVar("T")
@@ -40,6 +41,20 @@ class EventStore(Protocol):
     """The port every backend implements (STYLE.md G7)."""
 
     url: str
+    log_id: str | None
+    """The log's id (a UUID made with it); None for a log made before the hash chain."""
+
+    def chain_rows(self, page: int = 5000) -> Iterator[ChainRow]:
+        """Every row as the hash chain covers it, in position order (`caselog.storage.chain`)."""
+        ...
+
+    def upgrade(self) -> tuple[int, bytes]:
+        """Chain a log made before the chain; (last position, head hash)."""
+        ...
+
+    def head(self) -> tuple[int, bytes]:
+        """The last position and its hash (0 and the genesis for an empty log)."""
+        ...
 
     def append(
         self, rows: Iterable[LogRow], *, clock: Callable[[], datetime], ingested_by: str

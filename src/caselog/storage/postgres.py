@@ -29,10 +29,12 @@ from sqlalchemy.exc import ArgumentError
 
 from caselog.errors import (
     ConcurrencyConflictError,
+    NeedsUpgradeError,
     StorageError,
     StoreNotFoundError,
     UnsupportedStoreError,
 )
+from caselog.storage.chain import ChainRow, genesis
 from caselog.storage.mapping import LogRow, recorded_from
 from caselog.storage.port import (
     Appended,
@@ -41,6 +43,14 @@ from caselog.storage.port import (
     chunked,
     stored_event,
 )
+from caselog.storage.postgres_chain import (
+    create_statements,
+    insert_chained,
+    log_id_in,
+    name_log,
+    rows_after,
+)
+from caselog.storage.postgres_chain import upgrade as chain_upgrade
 from caselog.storage.postgres_diagnosis import Server, diagnosed, failure
 from caselog.storage.postgres_url import LIBPQ_OPTIONS, url_options
 
@@ -75,6 +85,8 @@ class PostgresLogRecorder(PostgresApplicationRecorder):
             "recorded_at timestamptz NOT NULL, "
             "ingested_by text NOT NULL, "
             "notification_id bigserial, "
+            "hash bytea NOT NULL, "
+            "prev_position bigint NOT NULL, "
             "PRIMARY KEY (originator_id, originator_version))"
         ).format(*table)
         self.sql_create_statements.append(
@@ -82,6 +94,7 @@ class PostgresLogRecorder(PostgresApplicationRecorder):
                 Identifier(f"{TABLE}_event_id_idx"), *table
             )
         )
+        self.sql_create_statements.extend(create_statements(datastore.schema))
         self.insert_log_statement = SQL(
             "INSERT INTO {}.{} (originator_id, originator_version, topic, state, "
             "event_id, recorded_at, ingested_by) "
@@ -139,6 +152,7 @@ class PostgresEventStore:
             options=tuple((k, options[k]) for k in LIBPQ_OPTIONS if k in options),
         )
         self._schema = options.get("schema", "public")
+        self.log_id: str | None = None
         self._has_schema, has_table = self._probe()
         if create is False and not has_table:
             raise self.missing()
@@ -213,6 +227,13 @@ class PostgresEventStore:
                 if not _found(conn, self._schema)[0]:
                     conn.execute(SQL("CREATE SCHEMA {}").format(Identifier(self._schema)))
                 self.recorder.create_table()
+                if (found := log_id_in(conn, self._schema)) is None and _chained(
+                    conn, self._schema
+                ):
+                    with conn.transaction():
+                        name_log(conn.cursor(), self._schema)
+                    found = log_id_in(conn, self._schema)
+                self.log_id = found
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (_CREATE_LOCK,))
         self._has_schema = True
@@ -228,6 +249,7 @@ class PostgresEventStore:
                 msg = f"cannot create the log in {self.url}: {error}"
                 raise StorageError(msg) from error
             self._pending = False
+        log_id = self._chained()
         try:
             with self.datastore.transaction(commit=True) as curs:
                 self.recorder._lock_table(curs)  # noqa: SLF001
@@ -242,8 +264,11 @@ class PostgresEventStore:
                 stamps = RecordedAtAssigner(
                     previous["recorded_at"].astimezone(UTC) if previous else None, clock()
                 )
-                self.recorder._insert_stored_events(  # noqa: SLF001
-                    curs, (stored_event(row, stamps, ingested_by) for row in rows)
+                insert_chained(
+                    curs,
+                    self._table,
+                    log_id,
+                    (stored_event(row, stamps, ingested_by) for row in rows),
                 )
                 curs.execute(
                     SQL(
@@ -341,6 +366,54 @@ class PostgresEventStore:
         rows = self._query(SQL("SELECT MAX(notification_id) AS n FROM {}").format(self._table), [])
         return int(rows[0]["n"] or 0) if rows else 0
 
+    def _chained(self) -> str:
+        """The log's id; a log made before the chain must be upgraded before any write."""
+        if self.log_id is None:
+            msg = (
+                f"the log {self.url} was made by an older caselog, before the hash chain: "
+                "run `caselog upgrade` (as the log's owner) before writing to it"
+            )
+            raise NeedsUpgradeError(msg, url=self.url)
+        return self.log_id
+
+    def chain_rows(self, page: int = 5000) -> Iterator[ChainRow]:
+        """Every row as the chain covers it, in position order, page by page."""
+        after = 0
+        while True:
+            try:
+                with self.datastore.transaction(commit=False) as curs:
+                    rows = list(rows_after(curs, self._table, after, page))
+            except (PersistenceError, psycopg.Error) as error:
+                raise self._mapped(error, "read") from error
+            if not rows:
+                return
+            yield from rows
+            after = rows[-1].position
+
+    def upgrade(self) -> tuple[int, bytes]:
+        """Chain a log made before the chain, in one transaction; (last position, head)."""
+        if self.log_id is None:
+            try:
+                with self.datastore.get_connection() as conn, conn.transaction():
+                    chain_upgrade(conn, self._schema)
+                with self.datastore.get_connection() as conn:
+                    self.log_id = log_id_in(conn, self._schema)
+            except (PersistenceError, psycopg.Error) as error:
+                raise self._mapped(error, "upgrade") from error
+        return self.head()
+
+    def head(self) -> tuple[int, bytes]:
+        """The last position and its hash (0 and the genesis for an empty log)."""
+        rows = self._query(
+            SQL(
+                "SELECT notification_id, hash FROM {} ORDER BY notification_id DESC LIMIT 1"
+            ).format(self._table),
+            [],
+        )
+        if not rows:
+            return 0, genesis(self._chained())
+        return int(rows[0]["notification_id"]), bytes(rows[0]["hash"])
+
     def close(self) -> None:
         """Release the connection pool."""
         self.datastore.close()
@@ -377,6 +450,16 @@ def _recorded(row: Any) -> Recorded[Event]:
         recorded_at=row["recorded_at"].astimezone(UTC),
         ingested_by=row["ingested_by"],
     )
+
+
+def _chained(conn: psycopg.Connection[Any], schema: str) -> bool:
+    """Whether the log's table has the chain's columns (a log made before it has not)."""
+    row = conn.execute(
+        "SELECT 1 FROM information_schema.columns "
+        "WHERE table_schema = %s AND table_name = %s AND column_name = 'hash'",
+        (schema, TABLE),
+    ).fetchone()
+    return row is not None
 
 
 def _found(conn: psycopg.Connection[Any], schema: str) -> tuple[bool, bool]:
