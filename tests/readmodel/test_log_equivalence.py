@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, LiteralString
+from typing import TYPE_CHECKING, Any, Final, LiteralString
 
 import psycopg
 import pytest
@@ -148,7 +148,13 @@ def records(
 ) -> int:
     """The read models' rows at `pair` are the replay's, every field, in order; how many."""
     on, known_at = pair
-    question = {"on": on, "known_at": known_at, "case_id": case_id, "rule": rule, "status": status}
+    question: dict[str, Any] = {
+        "on": on,
+        "known_at": known_at,
+        "case_id": case_id,
+        "rule": rule,
+        "status": status,
+    }
     fast = log.obligations(**question)
     # Before any row is made: the columns straight from the read models.
     fast_table, fast_counts, fast_len = fast.to_arrow(), fast.by_status(), len(fast)

@@ -122,15 +122,15 @@ def test_the_database_refuses_update_and_delete(url: str) -> None:
         conn.close()
     else:
         base, _, schema = url.partition("?schema=")
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+        with psycopg.connect(base, autocommit=True) as server:
+            server.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
             for statement in (
                 "UPDATE caselog_events SET ingested_by = 'x'",
                 "DELETE FROM caselog_events",
                 "TRUNCATE caselog_events",
             ):
                 with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
-                    conn.execute(statement)
+                    server.execute(statement)
     assert verified(url).ok
 
 
