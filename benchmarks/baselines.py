@@ -72,6 +72,9 @@ def report(events: int, started: float, cpu_started: float, rss_before: float) -
     print(json.dumps(figures))
 
 
+NO_HASH = bytes(32)
+
+
 def log_table_statements() -> list[str]:
     """The log's own CREATE TABLE and UNIQUE INDEX statements, read from its recorder."""
     datastore = SQLiteDatastore(":memory:", originator_id_type="text")
@@ -87,7 +90,7 @@ def floor(db: Path, source: Path) -> None:
     versions: dict[str, int] = {}
     count = 0
 
-    def rows() -> Iterator[tuple[str, int, str, bytes, str, str, str]]:
+    def rows() -> Iterator[tuple[str, int, str, bytes, str, str, str, bytes, int]]:
         nonlocal count
         with source.open("rb") as handle:
             for line in handle:
@@ -105,6 +108,8 @@ def floor(db: Path, source: Path) -> None:
                     parsed.event_id,
                     RECORDED_AT,
                     "bench",
+                    NO_HASH,  # the floor does not chain: caselog's hashing is in its cost
+                    0,
                 )
 
     connection = sqlite3.connect(db, isolation_level=None)
@@ -112,7 +117,7 @@ def floor(db: Path, source: Path) -> None:
     for statement in log_table_statements():
         connection.execute(statement)
     connection.execute("BEGIN IMMEDIATE")
-    connection.executemany(f"INSERT INTO {TABLE} VALUES (?,?,?,?,?,?,?)", rows())
+    connection.executemany(f"INSERT INTO {TABLE} VALUES (?,?,?,?,?,?,?,?,?)", rows())
     connection.execute("COMMIT")
     connection.close()
     report(count, started, cpu_started, rss_before)

@@ -29,9 +29,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable
 
 _U64 = struct.Struct(">Q")
+_HEAD = struct.Struct(">QQ")  # the position, then the length of the stream
 
 
 def genesis(log_id: str) -> bytes:
@@ -44,22 +45,33 @@ def rfc3339(moment: datetime) -> bytes:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ").encode()
 
 
-def _lp(text: str) -> bytes:
-    data = text.encode()
-    return _U64.pack(len(data)) + data
-
-
 def link(prev: bytes, row: ChainRow) -> bytes:
-    """The hash of `row` after the row whose hash is `prev`."""
-    digest = hashlib.sha256(prev)
-    digest.update(_U64.pack(row.position))
-    for text in (row.stream, row.topic, row.event_id, row.ingested_by):
-        digest.update(_lp(text))
-    digest.update(_U64.pack(row.version))
-    digest.update(row.recorded_at)
-    digest.update(_U64.pack(len(row.state)))
-    digest.update(row.state)
-    return digest.digest()
+    """The hash of `row` after the row whose hash is `prev` (one SHA-256 over the framing)."""
+    stream, topic, event_id, by = (
+        row.stream.encode(),
+        row.topic.encode(),
+        row.event_id.encode(),
+        row.ingested_by.encode(),
+    )
+    return hashlib.sha256(
+        b"".join(
+            (
+                prev,
+                _HEAD.pack(row.position, len(stream)),
+                stream,
+                _U64.pack(len(topic)),
+                topic,
+                _U64.pack(len(event_id)),
+                event_id,
+                _U64.pack(len(by)),
+                by,
+                _U64.pack(row.version),
+                row.recorded_at,
+                _U64.pack(len(row.state)),
+                row.state,
+            )
+        )
+    ).digest()
 
 
 class ChainRow(NamedTuple):
@@ -146,21 +158,21 @@ def verify_rows(
 ) -> Verified:
     """Recompute the chain over `rows` (in position order) and name the first break.
 
-    Streams: holds two rows at a time whatever the log's size. `progress` is told how many
+    Streams: holds one page of rows at a time whatever the log's size. `progress` is told how many
     rows were checked, now and then.
     """
     if against is not None and against.log_id != log_id:
         other = Problem(0, "rewritten", f"the checkpoint is of log {against.log_id}, not this one")
         return Verified(log_id, 0, 0, genesis(log_id), other)
     head, last, count, recorded = genesis(log_id), 0, 0, b""
-    window = _Window(iter(rows))
     checkpoint_seen = against is None or against.position == 0
-    while (row := window.take()) is not None:
+    remaining = iter(rows)
+    for row in remaining:
         count += 1
         if progress is not None and count % 10_000 == 0:
             progress(count)
         if row.hash is None or link(head, row) != row.hash:
-            broken = _classify(head, (last, recorded), row, window)
+            broken = _classify(head, (last, recorded), row, next(remaining, None))
             return Verified(log_id, count - 1, last, head, broken)
         head, last, recorded = row.hash, row.position, row.recorded_at
         if against is not None and row.position == against.position:
@@ -187,13 +199,15 @@ def verify_rows(
     return Verified(log_id, count, last, head, problem)
 
 
-def _classify(head: bytes, before: tuple[int, bytes], row: ChainRow, window: _Window) -> Problem:
+def _classify(
+    head: bytes, before: tuple[int, bytes], row: ChainRow, after: ChainRow | None
+) -> Problem:
     """What is wrong at `row`, the first row that does not link to `head`.
 
-    `before`: the position and `recorded_at` of the last row that verified.
+    `before`: the position and `recorded_at` of the last row that verified; `after`: the
+    row that follows, if any.
     """
     last, recorded = before
-    after = window.peek()
     if row.hash is None:
         return Problem(row.position, "inserted", "this row has no hash: it was not appended")
     if after is not None and after.hash is not None:
@@ -230,20 +244,3 @@ def _classify(head: bytes, before: tuple[int, bytes], row: ChainRow, window: _Wi
     if after.hash is None or link(row.hash, after) == after.hash:
         return Problem(row.position, "edited", f"{what} was changed after it was appended")
     return Problem(row.position, "edited", "this event and its hash were both changed")
-
-
-class _Window:
-    """An iterator that can look one row ahead."""
-
-    def __init__(self, rows: Iterator[ChainRow]) -> None:
-        self._rows = rows
-        self._next: ChainRow | None = None
-
-    def take(self) -> ChainRow | None:
-        found, self._next = self._next, None
-        return found if found is not None else next(self._rows, None)
-
-    def peek(self) -> ChainRow | None:
-        if self._next is None:
-            self._next = next(self._rows, None)
-        return self._next

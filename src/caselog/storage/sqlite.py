@@ -443,7 +443,13 @@ class SQLiteEventStore:
     def chain_rows(self, page: int = 5000) -> Iterator[ChainRow]:
         """Every row as the chain covers it, in position order, page by page."""
         after = 0
-        while rows := self._query(_CHAIN_ROWS, [after, page]):
+        while True:
+            with self._faults("read"), self.datastore.transaction(commit=False) as c:
+                c.sqlite_cursor.row_factory = None  # plain tuples: a million rows are read here
+                c.execute(_CHAIN_ROWS, [after, page])
+                rows = c.fetchall()
+            if not rows:
+                return
             for r in rows:
                 hashed = None if r[8] is None else bytes(r[8])
                 yield ChainRow(
