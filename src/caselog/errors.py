@@ -18,6 +18,7 @@ CaselogError
 ├── UnknownRuleError (ValueError)         a rule id the registry does not have
 ├── UnknownStatusError (ValueError)       a status that is not one of `Status`
 ├── SettingsError (ValueError)            an invalid settings file or value
+├── CheckpointError (ValueError)          a checkpoint file that cannot be used
 └── StorageError                          the log could not be read or written
     ├── UnsupportedStoreError (ValueError)    an unknown or malformed store URL
     ├── StoreNotFoundError (LookupError)      no log there: reading never creates one
@@ -25,6 +26,7 @@ CaselogError
     ├── ServerUnreachableError (ConnectionError)  no PostgreSQL answers at host:port
     ├── AuthenticationFailedError             the server refused the user or password
     ├── LogBusyError (TimeoutError)           another writer held the lock too long: retry
+    ├── NeedsUpgradeError                     made before the hash chain: caselog upgrade
     └── StorageFullError                      the disk (or temp dir) of the store is full
 ```
 
