@@ -18,59 +18,34 @@ import uuid
 from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import ConnectionUnavailableError, PersistenceError, StoredEvent
-from eventsourcing.sqlite import (
-    SQLiteApplicationRecorder,
-    SQLiteCursor,
-    SQLiteDatastore,
-)
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 
 from caselog.errors import (
     ConcurrencyConflictError,
     LogBusyError,
-    NeedsUpgradeError,
     StorageError,
     StorageFullError,
     StoreNotFoundError,
 )
-from caselog.storage.chain import Chainer, ChainRow, genesis, rfc3339
+from caselog.storage import sqlite_chain
+from caselog.storage.chain import Chainer, ChainRow, genesis
 from caselog.storage.mapping import LogRow, recorded_from
-from caselog.storage.port import (
-    Appended,
-    RecordedAtAssigner,
-    chunked,
-    utc_text,
-)
+from caselog.storage.port import Appended, RecordedAtAssigner, chunked, utc_text
+from caselog.storage.sqlite_chain import _LAST_ROW, APPEND_ONLY, META
+from caselog.storage.sqlite_chain import TABLE as TABLE  # noqa: PLC0414 - re-exported
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Iterator
 
     from caselog.events import Event, Recorded
 
-TABLE = "caselog_events"
-_LAST_ROW = f"SELECT rowid, recorded_at, hash FROM {TABLE} ORDER BY rowid DESC LIMIT 1"
-_CHAINED = (
-    "rowid, originator_id, topic, event_id, ingested_by, originator_version, recorded_at, state"
-)
-_CHAIN_ROWS = (
-    f"SELECT {_CHAINED}, hash, prev_position FROM {TABLE} WHERE rowid > ? ORDER BY rowid LIMIT ?"
-)
-_ISO_UTC = len("2019-11-25T09:00:00.000000+00:00")
 _IN_CHUNK = 900  # below SQLite's limit on bound parameters
 DEFAULT_TIMEOUT = 60
 """Seconds a write waits for another writer's lock (eventsourcing's own default is 5 s,
 too short for a writer queued behind several large ingests)."""
-
-
-META = "caselog_meta"
-APPEND_ONLY: Final = tuple(
-    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_{verb.lower()} BEFORE {verb} ON {TABLE} "
-    f"BEGIN SELECT RAISE(ABORT, 'caselog_events is append-only: {verb} is refused'); END"
-    for verb in ("UPDATE", "DELETE")
-)
-"""Triggers that make the database itself refuse to change or remove an event."""
 
 
 class SQLiteLogRecorder(SQLiteApplicationRecorder):
@@ -210,30 +185,14 @@ class SQLiteEventStore:
         A log made before the chain (issue 11) has no `hash` column: it is read as it is,
         and refused for writing until `caselog upgrade` chains it.
         """
-        if (found := self._chain_state()) is not None:
-            self.log_id = found or None
-            return
-        with self.datastore.get_connection(commit=True) as connection:
-            c = connection.cursor()
-            c.execute("BEGIN IMMEDIATE")  # two first writers take turns
-            self.recorder._create_table(c)  # noqa: SLF001
-            c.execute(f"INSERT OR IGNORE INTO {META} VALUES ('log_id', ?)", (str(uuid.uuid4()),))
-            connection.commit()
-        self.log_id = self._chain_state() or None
+        if (found := self._chain_state()) is None:
+            sqlite_chain.create_log(self.datastore, self.recorder)
+            found = self._chain_state()
+        self.log_id = found or None
 
     def _chain_state(self) -> str | None:
         """The log id; "" for a log without the chain; None while the log is still to make."""
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT name FROM pragma_table_info('{TABLE}')")
-            columns = {row[0] for row in c.fetchall()}
-            if columns and "hash" not in columns:
-                return ""
-            c.execute(f"SELECT 1 FROM sqlite_master WHERE name = '{META}'")
-            if not columns or c.fetchone() is None:
-                return None
-            c.execute(f"SELECT value FROM {META} WHERE key = 'log_id'")
-            found = c.fetchone()
-            return None if found is None else str(found[0])
+        return sqlite_chain.chain_state(self.datastore)
 
     @contextmanager
     def _faults(self, doing: str) -> Iterator[None]:
@@ -273,13 +232,7 @@ class SQLiteEventStore:
 
     def _chained(self) -> str:
         """The log's id; a log made before the chain must be upgraded before any write."""
-        if self.log_id is None:
-            msg = (
-                f"the log {self.url} was made by an older caselog, before the hash chain: "
-                "run `caselog upgrade` (as the log's owner) before writing to it"
-            )
-            raise NeedsUpgradeError(msg, url=self.url)
-        return self.log_id
+        return sqlite_chain.chained(self.log_id, self.url)
 
     @contextmanager
     def _write(self) -> Iterator[SQLiteCursor]:
@@ -303,53 +256,25 @@ class SQLiteEventStore:
         Rows go to the recorder as column tuples: at a million rows, building a
         `StoredEvent` per row would cost more than SQLite's insert itself.
         """
-        written = 0
         if self._pending:
             self._open_file()
         log_id = self._chained()
         try:
             with self._write() as c:
-                c.execute(
-                    f"SELECT rowid, recorded_at, hash FROM {TABLE} ORDER BY rowid DESC LIMIT 1"
-                )
+                c.execute(_LAST_ROW)
                 previous = c.fetchone()
                 last_position = previous[0] if previous else 0
                 chain = Chainer(previous[2] if previous else genesis(log_id), last_position)
                 stamps = RecordedAtAssigner(
                     datetime.fromisoformat(previous[1]) if previous else None, clock()
                 )
-                # A commit shares one recorded_at: format it once.
-                texts: dict[datetime, tuple[str, bytes]] = {}
-
-                def formatted(moment: datetime) -> tuple[str, bytes]:
-                    found = texts.get(moment)
-                    if found is None:
-                        found = texts[moment] = (utc_text(moment), rfc3339(moment))
-                    return found
-
-                def columns() -> Iterator[tuple[Any, ...]]:
-                    nonlocal written
-                    for row in rows:
-                        if row[5] is None:  # not historical: the commit's own time
-                            stamps.previous = stamps.now
-                            text, hashed = formatted(stamps.now)
-                        else:
-                            text, hashed = formatted(stamps.assign(row))
-                        written += 1
-                        stream, version, topic, state, event_id = row[:5]
-                        linked = chain.next(
-                            ChainRow(
-                                last_position + written, stream, topic, event_id,
-                                ingested_by, version, hashed, state, None, None,
-                            )
-                        )  # fmt: skip
-                        yield (*row[:5], text, ingested_by, *linked)
-
-                self.recorder.insert_rows(c, columns())
+                columns = sqlite_chain.chained_columns(rows, chain, stamps, ingested_by)
+                self.recorder.insert_rows(c, columns)
         except sqlite3.IntegrityError as error:
             raise ConcurrencyConflictError([]) from error
         except (sqlite3.Error, PersistenceError) as error:
             raise self._mapped(error, "write to") from error
+        written = chain.position - last_position
         if not written:
             return Appended(0, None, None, None)
         return Appended(written, last_position + 1, last_position + written, stamps.previous)
@@ -442,59 +367,24 @@ class SQLiteEventStore:
 
     def chain_rows(self, page: int = 5000) -> Iterator[ChainRow]:
         """Every row as the chain covers it, in position order, page by page."""
-        after = 0
-        while True:
-            with self._faults("read"), self.datastore.transaction(commit=False) as c:
-                c.sqlite_cursor.row_factory = None  # plain tuples: a million rows are read here
-                c.execute(_CHAIN_ROWS, [after, page])
-                rows = c.fetchall()
-            if not rows:
-                return
-            for r in rows:
-                hashed = None if r[8] is None else bytes(r[8])
-                yield ChainRow(
-                    r[0], r[1], r[2], r[3], r[4], r[5], stored_rfc3339(r[6]), bytes(r[7]),
-                    hashed, r[9],
-                )  # fmt: skip
-            after = rows[-1][0]
+        with self._faults("read"):
+            yield from sqlite_chain.chain_rows(self.datastore, page)
 
     def upgrade(self) -> tuple[int, bytes]:
         """Chain a log made before the chain, in one transaction; (last position, head).
 
-        Adds the `hash` and `prev_position` columns and the log id, links every row in
-        position order, and only then makes the table append-only. A log already chained
-        is left as it is.
+        How: `sqlite_chain.upgrade`. A log already chained is left as it is.
         """
         if self.log_id is not None:
             return self.head()
         with self._faults("upgrade"), self._write() as c:
-            for column in ("hash BLOB", "prev_position INTEGER"):
-                c.execute(f"ALTER TABLE {TABLE} ADD COLUMN {column}")
-            log_id = str(uuid.uuid4())
-            self.recorder._create_table(c)  # noqa: SLF001 - the meta table and the triggers
-            c.execute(f"DROP TRIGGER {TABLE}_no_update")  # made again once the rows are linked
-            c.execute(f"INSERT INTO {META} VALUES ('log_id', ?)", (log_id,))
-            chain = Chainer(genesis(log_id), 0)
-            c.execute(f"SELECT {_CHAINED} FROM {TABLE} ORDER BY rowid")
-            for r in c.fetchall():
-                row = ChainRow(
-                    r[0], r[1], r[2], r[3], r[4], r[5], stored_rfc3339(r[6]), bytes(r[7]),
-                    None, None,
-                )  # fmt: skip
-                c.execute(
-                    f"UPDATE {TABLE} SET hash = ?, prev_position = ? WHERE rowid = ?",
-                    (*chain.next(row), row.position),
-                )
-            c.execute(APPEND_ONLY[0])
+            log_id = sqlite_chain.upgrade(c, self.recorder)
         self.log_id = log_id
         return self.head()
 
     def head(self) -> tuple[int, bytes]:
         """The last position and its hash (0 and the genesis for an empty log)."""
-        rows = self._query(_LAST_ROW, [])
-        if not rows:
-            return 0, genesis(self._chained())
-        return int(rows[0][0]), bytes(rows[0][2])
+        return sqlite_chain.head(self._query(_LAST_ROW, []), self._chained)
 
     def close(self) -> None:
         """Release the connections."""
@@ -507,20 +397,6 @@ class SQLiteEventStore:
         with self._faults("read"), self.datastore.transaction(commit=False) as c:
             c.execute(sql, params)
             return list(c.fetchall())
-
-
-def stored_rfc3339(text: str) -> bytes:
-    """`recorded_at` as stored (ISO text, UTC) in the chain's form; unreadable text as is.
-
-    An unreadable value can only be a change made behind caselog's back: hashed as it
-    is, it cannot match, and `verify` names it.
-    """
-    if len(text) == _ISO_UTC and text.endswith("+00:00"):
-        return text[:26].encode() + b"Z"
-    try:
-        return rfc3339(datetime.fromisoformat(text))
-    except ValueError:
-        return text.encode()
 
 
 def _recorded(row: Any) -> Recorded[Event]:
