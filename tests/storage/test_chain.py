@@ -19,6 +19,7 @@ from psycopg import sql
 
 from caselog.api import ManualClock, open_log
 from caselog.api.integrity import checkpoint, read_checkpoint, verify, write_checkpoint
+from caselog.errors import NeedsUpgradeError
 from caselog.events import ViolenceExposure
 from tests.rules.builders import assessed, report
 
@@ -211,3 +212,30 @@ def test_a_checkpoint_catches_a_truncated_tail(url: str, tmp_path: Path) -> None
     found = verified(url, against=kept)
     assert found.problem is not None
     assert (found.problem.kind, found.problem.position) == ("truncated", 7)
+
+
+def test_a_log_made_before_the_chain_is_upgraded_in_place(url: str) -> None:
+    """An older caselog's log (no chain columns, no id) takes writes only once upgraded.
+
+    `upgrade` links what is there; the events read back unchanged, and the log verifies.
+    """
+    with open_log(url, actor="inspector") as log:
+        before = [(r.position, r.recorded_at, r.event) for r in log.events()]
+    raw = Raw(url)
+    try:
+        raw.run("ALTER TABLE caselog_events DROP COLUMN hash")
+        raw.run("ALTER TABLE caselog_events DROP COLUMN prev_position")
+        raw.run("DROP TABLE caselog_meta")
+    finally:
+        raw.close()
+    with open_log(url, actor="sw-1") as log:
+        assert log.store.log_id is None
+        with pytest.raises(NeedsUpgradeError, match="run `caselog upgrade`"):
+            log.ingest([report("late", "2024-01-05")])
+        position, head = log.store.upgrade()
+        assert position == EVENTS
+        found = verify(log.store)
+        assert (found.ok, found.position, found.head) == (True, EVENTS, head)
+        assert [(r.position, r.recorded_at, r.event) for r in log.events()] == before
+        assert log.ingest([report("late", "2024-01-05")]).written == 1
+        assert verify(log.store).ok
