@@ -99,6 +99,33 @@ def test_a_writer_waits_for_a_lock_released_within_the_timeout(
         store.close()
 
 
+@pytest.mark.postgres
+def test_a_postgres_lock_held_past_the_timeout_is_a_log_busy_error(
+    postgres_url: str, clock: ManualClock
+) -> None:
+    """PostgreSQL: a lock held past `?timeout=SECONDS` is `LogBusyError`; nothing stored.
+
+    Another transaction holds the append lock; the append waits (lock_timeout), refuses,
+    and succeeds once the lock is gone.
+    """
+    store = open_store(f"{postgres_url}&timeout=1", create=True)
+    assert store.append(rows(1), clock=clock, ingested_by="t").count == 1
+    base, _, schema = postgres_url.partition("?schema=")
+    with psycopg.connect(base) as other:
+        other.execute(f'LOCK TABLE "{schema}".caselog_events IN EXCLUSIVE MODE')
+        with pytest.raises(LogBusyError) as caught:
+            store.append(rows(3, "f", first=2), clock=clock, ingested_by="t")
+        other.rollback()
+    assert str(caught.value) == (
+        f"the log {store.url} is locked by another writer for more than 1 s; "
+        "nothing of this write was committed; try again (or wait longer: ?timeout=SECONDS)"
+    )
+    assert caught.value.timeout == 1
+    assert store.count() == 1
+    assert store.append(rows(3, "f", first=2), clock=clock, ingested_by="t").count == 3
+    store.close()
+
+
 # -- SQLite: a full disk ---------------------------------------------------------------
 
 

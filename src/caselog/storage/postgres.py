@@ -66,6 +66,8 @@ TABLE = "caselog_events"
 _PAGE = 5000
 _CREATE_LOCK = 0x6361_7365_6C6F_67  # "caselog"
 _CONNECT_TIMEOUT: Final = 5  # seconds
+DEFAULT_TIMEOUT: Final = 60
+"""Seconds an append waits for another writer's lock (`?timeout=SECONDS`), as on SQLite."""
 
 
 class PostgresLogRecorder(PostgresApplicationRecorder):
@@ -152,6 +154,7 @@ class PostgresEventStore:
             options=tuple((k, options[k]) for k in LIBPQ_OPTIONS if k in options),
         )
         self._schema = options.get("schema", "public")
+        self.timeout = int(options.get("timeout", DEFAULT_TIMEOUT))
         self.log_id: str | None = None
         self._has_schema, has_table = self._probe()
         if create is False and not has_table:
@@ -161,6 +164,7 @@ class PostgresEventStore:
                 **self._server.params(),
                 schema=self._schema,
                 originator_id_type="text",
+                lock_timeout=self.timeout,  # then LogBusyError (eventsourcing: wait forever)
                 pool_size=2,
                 max_overflow=4,
                 connect_timeout=self._server.connect_timeout,
@@ -433,7 +437,7 @@ class PostgresEventStore:
 
         A lost connection also makes the pool drop the others that died with it.
         """
-        mapped, lost = failure(error, self.url, self._server.where, doing)
+        mapped, lost = failure(error, self.url, self._server.where, doing, timeout=self.timeout)
         if lost:
             with suppress(Exception):
                 self.datastore.pool.check()

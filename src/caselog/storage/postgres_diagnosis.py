@@ -21,6 +21,7 @@ import psycopg
 from caselog.errors import (
     AuthenticationFailedError,
     DatabaseMissingError,
+    LogBusyError,
     ServerUnreachableError,
     StorageError,
     StorageFullError,
@@ -195,7 +196,9 @@ _LOST: Final = (
 """libpq's words for a connection that died under an operation."""
 
 
-def failure(error: Exception, url: str, where: str, doing: str) -> tuple[StorageError, bool]:
+def failure(
+    error: Exception, url: str, where: str, doing: str, *, timeout: float = 0
+) -> tuple[StorageError, bool]:
     """The caselog error for a failure after connecting, and whether the connection was lost.
 
     Lost (a terminated backend, a restarted server), full (the server's disk), or the
@@ -207,6 +210,12 @@ def failure(error: Exception, url: str, where: str, doing: str) -> tuple[Storage
     lines = str(cause).strip().splitlines()
     text = (lines[0].strip() if lines else repr(cause))[:200]
     unsaved = "; nothing of this write was committed" if doing == "write to" else ""
+    if isinstance(cause, psycopg.errors.LockNotAvailable):
+        message = (
+            f"the log {url} is locked by another writer for more than {timeout:g} s"
+            f"{unsaved}; try again (or wait longer: ?timeout=SECONDS)"
+        )
+        return LogBusyError(message, url=url, timeout=timeout), False
     if isinstance(cause, psycopg.errors.DiskFull):
         message = f"cannot {doing} {url}: the server's disk is full ({text}){unsaved}"
         return StorageFullError(message, url=url), False

@@ -13,7 +13,14 @@ from caselog.errors import UnsupportedStoreError
 
 _MAX_TIMEOUT: Final = 86_400
 SSLMODES: Final = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
-URL_OPTIONS: Final = ("application_name", "connect_timeout", "schema", "sslmode", "sslrootcert")
+URL_OPTIONS: Final = (
+    "application_name",
+    "connect_timeout",
+    "schema",
+    "sslmode",
+    "sslrootcert",
+    "timeout",
+)
 """The query parameters a PostgreSQL URL may carry; any other is refused by name."""
 LIBPQ_OPTIONS: Final = ("application_name", "sslmode", "sslrootcert")
 """The options that go to libpq as they are, on every connection of the pool."""
@@ -37,13 +44,14 @@ def url_options(query: Any) -> dict[str, str]:
     if mode is not None and mode not in SSLMODES:
         msg = f"sslmode={mode[:60]!r} is not one of {', '.join(SSLMODES)}"
         raise UnsupportedStoreError(msg)
-    timeout = options.get("connect_timeout")
-    if timeout is not None and not (
-        timeout.isascii()
-        and timeout.isdigit()
-        and len(timeout) <= 6  # noqa: PLR2004
-        and 1 <= int(timeout) <= _MAX_TIMEOUT
-    ):
-        msg = f"connect_timeout={timeout[:60]!r} must be whole seconds, 1 to {_MAX_TIMEOUT}"
-        raise UnsupportedStoreError(msg)
+    for name in ("connect_timeout", "timeout"):
+        timeout = options.get(name)
+        if timeout is not None and not (
+            timeout.isascii()
+            and timeout.isdigit()
+            and len(timeout) <= 6  # noqa: PLR2004
+            and 1 <= int(timeout) <= _MAX_TIMEOUT
+        ):
+            msg = f"{name}={timeout[:60]!r} must be whole seconds, 1 to {_MAX_TIMEOUT}"
+            raise UnsupportedStoreError(msg)
     return options
