@@ -49,8 +49,17 @@ _CHAINED: Final = (
     "rowid, originator_id, topic, event_id, ingested_by, originator_version, recorded_at, state"
 )
 _CHAIN_ROWS: Final = (
-    f"SELECT {_CHAINED}, hash, prev_position FROM {TABLE} WHERE rowid > ? ORDER BY rowid LIMIT ?"
+    "SELECT rowid, CAST(originator_id AS TEXT), CAST(topic AS TEXT), CAST(event_id AS TEXT), "
+    "CAST(ingested_by AS TEXT), CAST(originator_version AS INTEGER), "
+    "CAST(CASE WHEN length(recorded_at) = 32 AND substr(recorded_at, 27) = '+00:00' "
+    "THEN substr(recorded_at, 1, 26) || 'Z' ELSE recorded_at END AS BLOB), "
+    "CAST(state AS BLOB), CAST(hash AS BLOB), CAST(prev_position AS INTEGER) "
+    f"FROM {TABLE} WHERE rowid > ? ORDER BY rowid LIMIT ?"
 )
+"""Rows as the chain covers them, typed by SQLite itself: a value changed behind
+caselog's back (a text in a number's place) is read in the chain's types and cannot
+match, never raises. `recorded_at` in the form stored by caselog becomes the chain's
+RFC 3339 form here; any other form is hashed as it is and cannot match either."""
 _ISO_UTC: Final = len("2019-11-25T09:00:00.000000+00:00")
 
 
@@ -142,12 +151,7 @@ def chain_rows(datastore: SQLiteDatastore, page: int) -> Iterator[ChainRow]:
             rows = c.fetchall()
         if not rows:
             return
-        for r in rows:
-            hashed = None if r[8] is None else bytes(r[8])
-            yield ChainRow(
-                r[0], r[1], r[2], r[3], r[4], r[5], stored_rfc3339(r[6]), bytes(r[7]),
-                hashed, r[9],
-            )  # fmt: skip
+        yield from map(ChainRow._make, rows)
         after = rows[-1][0]
 
 
