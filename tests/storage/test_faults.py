@@ -21,7 +21,7 @@ from caselog.api import ManualClock, open_log
 from caselog.errors import LogBusyError, StorageError, StorageFullError
 from caselog.events import PrivateTalkHeld
 from caselog.storage import LogRow, open_store, row_for
-from caselog.storage.postgres import PostgresEventStore
+from caselog.storage.postgres import APPEND_LOCK, PostgresEventStore
 from caselog.storage.sqlite import SQLiteEventStore
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def test_a_postgres_lock_held_past_the_timeout_is_a_log_busy_error(
     assert store.append(rows(1), clock=clock, ingested_by="t").count == 1
     base, _, schema = postgres_url.partition("?schema=")
     with psycopg.connect(base) as other:
-        other.execute(f'LOCK TABLE "{schema}".caselog_events IN EXCLUSIVE MODE')
+        other.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (APPEND_LOCK, schema))
         with pytest.raises(LogBusyError) as caught:
             store.append(rows(3, "f", first=2), clock=clock, ingested_by="t")
         other.rollback()
@@ -173,14 +173,12 @@ def test_any_other_sqlite_failure_is_a_storage_error(tmp_path: Path) -> None:
 
 
 def writer_pid(url: str, schema: str) -> int:
-    """The backend that holds the log table's lock: the one appending."""
+    """The backend that holds the log's append lock: the one appending."""
     with psycopg.connect(url) as conn:
         row = conn.execute(
-            "SELECT l.pid FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = %s AND c.relname = 'caselog_events' "
-            "AND l.mode = 'ExclusiveLock' AND l.granted",
-            (schema,),
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid = %s AND objid = (hashtext(%s)::bigint & 4294967295)::oid",
+            (APPEND_LOCK, schema),
         ).fetchone()
     assert row is not None
     return int(row[0])

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
 TABLE = "caselog_events"
 _PAGE = 5000
 _CREATE_LOCK = 0x6361_7365_6C6F_67  # "caselog"
+APPEND_LOCK: Final = 0x6361_7365  # "case": with the schema's hash, one append at a time
 _CONNECT_TIMEOUT: Final = 5  # seconds
 DEFAULT_TIMEOUT: Final = 60
 """Seconds an append waits for another writer's lock (`?timeout=SECONDS`), as on SQLite."""
@@ -97,6 +98,16 @@ class PostgresLogRecorder(PostgresApplicationRecorder):
             )
         )
         self.sql_create_statements.extend(create_statements(datastore.schema))
+        # Appends take turns on an advisory lock, not a table lock: a writer role needs
+        # only INSERT on the event table (LOCK TABLE … EXCLUSIVE would need UPDATE or
+        # DELETE rights). Every append takes it before drawing positions, so commit
+        # order is still position order.
+        self.lock_table_statements = [
+            SQL("SET LOCAL lock_timeout = '{}s'").format(datastore.lock_timeout),
+            SQL("SELECT pg_advisory_xact_lock({}, hashtext({}))").format(
+                APPEND_LOCK, datastore.schema
+            ),
+        ]
         self.insert_log_statement = SQL(
             "INSERT INTO {}.{} (originator_id, originator_version, topic, state, "
             "event_id, recorded_at, ingested_by) "
@@ -175,7 +186,9 @@ class PostgresEventStore:
                 {**dict(self._server.options), "connect_timeout": self._server.connect_timeout}
             )
             self.recorder = PostgresLogRecorder(self.datastore)
-            if create or has_table:
+            if has_table:  # opening a log runs no DDL: a reader may not, and need not
+                self.log_id = self._existing_log_id()
+            elif create:
                 self._create_table()
         except (PersistenceError, psycopg.Error) as error:
             msg = f"cannot open {self.url}: {error}"
@@ -218,6 +231,18 @@ class PostgresEventStore:
                 return _found(conn, self._schema)
         except psycopg.Error as error:
             raise diagnosed(error, self._server, self.url) from None
+
+    def _existing_log_id(self) -> str | None:
+        """The id of the log that is there (None: made before the chain; `upgrade`).
+
+        A log whose creation stopped before it got its id is finished now.
+        """
+        with self.datastore.get_connection() as conn:
+            found = log_id_in(conn, self._schema)
+            if found is None and _chained(conn, self._schema):
+                self._create_table()
+                return self.log_id
+            return found
 
     def _create_table(self) -> None:
         """Create the schema if needed and the table, under an advisory lock.
