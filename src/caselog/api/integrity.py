@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Final
 
-from caselog.errors import CheckpointError, NeedsUpgradeError
+from caselog.errors import CheckpointError, NeedsUpgradeError, UnsupportedStoreError
 from caselog.storage import require_log
 from caselog.storage.chain import Checkpoint, Verified, verify_rows
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from pathlib import Path
 
+    from caselog.api.log import CaseLog
     from caselog.storage import EventStore
 
 _FIELDS: Final = ("log_id", "position", "head", "time")
@@ -50,6 +51,23 @@ def checkpoint(store: EventStore, now: datetime) -> Checkpoint:
     log_id = log_id_of(store)
     position, head = store.head()
     return Checkpoint(log_id, position, head.hex(), now.isoformat())
+
+
+def init(log: CaseLog, *, roles: bool = False) -> Checkpoint:
+    """Make the log and its read models, as their owner; on PostgreSQL, the roles too.
+
+    Run once by the owner, so that writers and readers never need to create anything
+    (`caselog.storage.postgres_roles`). A log that exists is left as it is.
+    """
+    log.store.append([], clock=log.clock, ingested_by=log.actor)  # makes a log still to make
+    log.read_models.catch_up()  # makes the read-model tables and stamps them
+    if roles:
+        grant = getattr(log.store, "grant_roles", None)
+        if grant is None:
+            msg = f"{log.store.url}: roles are PostgreSQL's; SQLite has none (file rights do)"
+            raise UnsupportedStoreError(msg)
+        grant()
+    return checkpoint(log.store, log.clock())
 
 
 def upgrade(store: EventStore, now: datetime) -> Checkpoint:

@@ -137,6 +137,11 @@ class ReadModels:
         if on >= horizon:
             return f"the read models answer up to {horizon} (caselog rebuild moves it on)"
         if int(stamp["position"]) < self.store.last_position():
+            if not self.tables.may_write():
+                return (
+                    "the read models are behind the log, and this connection may not bring "
+                    "them up to date (a writer's next write does, or caselog rebuild)"
+                )
             self.catch_up()
         return None
 

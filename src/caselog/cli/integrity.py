@@ -1,4 +1,4 @@
-"""`caselog verify`, `caselog checkpoint` and `caselog upgrade`: a log that proves itself.
+"""`caselog verify`, `checkpoint`, `init` and `upgrade`: a log that proves itself.
 
 `verify` recomputes the hash chain over every stored byte and names the first position
 where it breaks and what was done there; `--against FILE` also proves that the log still
@@ -18,6 +18,7 @@ from rich.text import Text
 
 from caselog.api.integrity import checkpoint as checkpoint_of
 from caselog.api.integrity import checkpoint_json, read_checkpoint, write_checkpoint
+from caselog.api.integrity import init as init_log
 from caselog.api.integrity import upgrade as upgrade_log
 from caselog.api.integrity import verify as verify_log
 from caselog.cli.app import Actor, Db, Trimmed, app, consoles, fail, open_or_exit, progress_bar
@@ -81,6 +82,30 @@ def checkpoint(
         except CaselogError as error:
             raise fail(error) from None
     _write(point, out)
+
+
+@app.command()
+def init(
+    roles: Annotated[
+        bool,
+        typer.Option("--roles", help="PostgreSQL: also make the owner, writer and reader roles."),
+    ] = False,
+    db: Db = None,
+    actor: Actor = None,
+) -> None:
+    """Make the log and its read models (run by the owner); print its checkpoint."""
+    with open_or_exit(db, actor, create=True) as log:
+        try:
+            point = init_log(log, roles=roles)
+        except CaselogError as error:
+            raise fail(error) from None
+    made = (
+        "; the roles caselog_owner, caselog_writer, caselog_reader have their rights"
+        if roles
+        else ""
+    )
+    consoles.err.print(f"the log is ready at position {point.position}{made}; its checkpoint:")
+    _write(point, None)
 
 
 @app.command()

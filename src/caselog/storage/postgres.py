@@ -52,6 +52,7 @@ from caselog.storage.postgres_chain import (
 )
 from caselog.storage.postgres_chain import upgrade as chain_upgrade
 from caselog.storage.postgres_diagnosis import Server, diagnosed, failure
+from caselog.storage.postgres_roles import role_statements
 from caselog.storage.postgres_url import LIBPQ_OPTIONS, url_options
 
 if TYPE_CHECKING:
@@ -430,6 +431,15 @@ class PostgresEventStore:
             except (PersistenceError, psycopg.Error) as error:
                 raise self._mapped(error, "upgrade") from error
         return self.head()
+
+    def grant_roles(self) -> None:
+        """Make the three roles and give them their rights here (`postgres_roles`)."""
+        try:
+            with self.datastore.get_connection() as conn, conn.transaction():
+                for statement in role_statements(self._schema):
+                    conn.execute(statement)
+        except (PersistenceError, psycopg.Error) as error:
+            raise self._mapped(error, "grant the roles on") from error
 
     def head(self) -> tuple[int, bytes]:
         """The last position and its hash (0 and the genesis for an empty log)."""

@@ -100,6 +100,14 @@ class ReadModelTables:
             self.lock(conn, read=False)
             metadata.create_all(conn)
 
+    def may_write(self) -> bool:
+        """Whether this connection may write the tables (a reader's may not)."""
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                query = text_clause("SELECT has_table_privilege(:table, 'INSERT')")
+                return bool(conn.execute(query, {"table": rows.name}).scalar())
+            return not conn.exec_driver_sql("PRAGMA query_only").scalar()
+
     def stamp(self) -> dict[str, str]:
         """The stamp and position, or {} before the tables exist."""
         with self.engine.connect() as conn:
