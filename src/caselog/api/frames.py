@@ -7,8 +7,9 @@ and an empty answer has the same schema.
 
 Two builders give the same table: `arrow_of_rows` from the rule engine's `Obligation` rows
 (the reference replay), and `arrow_of_stored` from the read models' stored columns, in
-Arrow compute without a Python object per row (issue 10: a municipality's findings in well
-under a second). `tests/readmodel/test_frames.py` holds them equal.
+Arrow compute without a Python object per row (issue 10). The equivalence tests
+(`tests/readmodel/test_log_equivalence.py`, `tests/api/test_obligations.py`) hold the two
+equal.
 """
 
 from __future__ import annotations

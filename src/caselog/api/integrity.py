@@ -1,4 +1,4 @@
-"""Proving the log untampered: `verify`, checkpoints and `upgrade` (issue 11).
+"""Proving the log untampered: `verify`, checkpoints, `init` and `upgrade` (issue 11).
 
 The chain itself is `caselog.storage.chain`. A checkpoint is a small JSON file — log id,
 position, head hash, time — to keep away from the database host: verified against it,
