@@ -1,10 +1,11 @@
 """The PostgreSQL backend: eventsourcing's PostgreSQL recorder plus the log's columns.
 
 Same layout as SQLite (`originator_id` = stream, `notification_id` = log position) with
-`event_id` (unique), `recorded_at` (timestamptz) and `ingested_by`. Every append takes
-eventsourcing's `EXCLUSIVE` table lock first, so commit order is position order and the
+`event_id` (unique), `recorded_at` (timestamptz), `ingested_by` and the hash chain
+(`postgres_chain`). Every append first takes the log's advisory append lock (waiting at
+most `?timeout=SECONDS`, then `LogBusyError`), so commit order is position order and the
 last `recorded_at` read under the lock is the true maximum, with concurrent writers too
-(D3). Readers are never blocked by it.
+(D3). Readers are never blocked by it; opening an existing log runs no DDL.
 
 URL options are honoured or refused by name (`URL_OPTIONS`): `sslmode` and the others reach
 libpq on every connection, so `?sslmode=require` against a server without TLS fails rather

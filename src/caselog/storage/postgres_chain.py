@@ -1,9 +1,9 @@
 """The hash chain on PostgreSQL: chained appends, append-only triggers, upgrade (issue 11).
 
 Positions come from the `notification_id` sequence and may skip (a rolled-back append
-uses numbers up). Appends hold the table's `EXCLUSIVE` lock, so the numbers one append
-takes from the sequence are larger than any committed before it: they are taken first,
-in order, so that each row's hash can cover its own position, and the rows are inserted
+uses numbers up). Appends take turns on an advisory lock, so the numbers one append takes
+from the sequence are larger than any committed before it: they are taken first, in
+order, so that each row's hash can cover its own position, and the rows are inserted
 with them.
 
 Triggers refuse UPDATE, DELETE and TRUNCATE on the event table: not even a connection
@@ -95,7 +95,8 @@ def insert_chained(
 ) -> None:
     """Insert `events` after the last row, each with its position, hash and the one before.
 
-    Call under the table's `EXCLUSIVE` lock.
+    Call under the append lock (`PostgresLogRecorder.lock_table_statements`), which makes
+    the positions drawn here larger than any committed before.
     """
     curs.execute(
         SQL("SELECT notification_id, hash FROM {} ORDER BY notification_id DESC LIMIT 1").format(
