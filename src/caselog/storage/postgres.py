@@ -36,7 +36,7 @@ from caselog.errors import (
     UnsupportedStoreError,
 )
 from caselog.storage.chain import ChainRow, genesis
-from caselog.storage.mapping import LogRow, recorded_from
+from caselog.storage.mapping import LogRow
 from caselog.storage.port import (
     Appended,
     LogStoredEvent,
@@ -53,16 +53,16 @@ from caselog.storage.postgres_chain import (
 )
 from caselog.storage.postgres_chain import upgrade as chain_upgrade
 from caselog.storage.postgres_diagnosis import Server, diagnosed, failure
+from caselog.storage.postgres_reads import PostgresReads
 from caselog.storage.postgres_roles import role_statements
 from caselog.storage.postgres_url import LIBPQ_OPTIONS, url_options
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from psycopg import Cursor
     from psycopg.rows import DictRow
 
-    from caselog.events import Event, Recorded
 
 TABLE = "caselog_events"
 _PAGE = 5000
@@ -137,7 +137,7 @@ class PostgresLogRecorder(PostgresApplicationRecorder):
             )
 
 
-class PostgresEventStore:
+class PostgresEventStore(PostgresReads):
     """The log in a PostgreSQL database (`postgresql://user@host:port/dbname`)."""
 
     def __init__(self, url: str, *, create: bool | None = True) -> None:
@@ -318,85 +318,6 @@ class PostgresEventStore:
             return Appended(0, None, None, None)
         return Appended(written["n"], written["lo"], written["hi"], stamps.previous)
 
-    def heads(self, streams: Collection[str]) -> dict[str, int]:
-        """The current version of each existing stream among `streams`."""
-        rows = self._query(
-            SQL(
-                "SELECT originator_id, MAX(originator_version) AS v FROM {} "
-                "WHERE originator_id = ANY(%s) GROUP BY originator_id"
-            ).format(self._table),
-            [list(streams)],
-        )
-        return {row["originator_id"]: row["v"] for row in rows}
-
-    def read_streams(
-        self, streams: Collection[str], *, known_at: datetime | None = None
-    ) -> list[Recorded[Event]]:
-        """The events of `streams` in log order, recorded up to `known_at`."""
-        sql = SQL("SELECT * FROM {} WHERE originator_id = ANY(%s)").format(self._table)
-        params: list[Any] = [list(streams)]
-        if known_at is not None:
-            sql += SQL(" AND recorded_at <= %s")
-            params.append(known_at)
-        sql += SQL(" ORDER BY notification_id")
-        return [_recorded(row) for row in self._query(sql, params)]
-
-    def read_log(
-        self, *, after: int = 0, known_at: datetime | None = None, page: int = _PAGE
-    ) -> Iterator[Recorded[Event]]:
-        """Every event after `after`, page by page, recorded up to `known_at`."""
-        cutoff = SQL("") if known_at is None else SQL(" AND recorded_at <= %s")
-        extra: list[Any] = [] if known_at is None else [known_at]
-        sql = (
-            SQL("SELECT * FROM {} WHERE notification_id > %s").format(self._table)
-            + cutoff
-            + SQL(" ORDER BY notification_id LIMIT %s")
-        )
-        while rows := self._query(sql, [after, *extra, page]):
-            yield from (_recorded(row) for row in rows)
-            after = rows[-1]["notification_id"]
-
-    def stored_payloads(self, event_ids: Collection[str]) -> dict[str, tuple[str, bytes]]:
-        """event_id → (topic, canonical bytes) for the ids already stored."""
-        rows = self._query(
-            SQL("SELECT event_id, topic, state FROM {} WHERE event_id = ANY(%s)").format(
-                self._table
-            ),
-            [list(event_ids)],
-        )
-        return {row["event_id"]: (row["topic"], bytes(row["state"])) for row in rows}
-
-    def streams(self, prefix: str = "") -> list[str]:
-        """The names of the streams that start with `prefix`, sorted."""
-        rows = self._query(
-            SQL(
-                "SELECT DISTINCT originator_id FROM {} WHERE left(originator_id, %s) = %s "
-                "ORDER BY originator_id"
-            ).format(self._table),
-            [len(prefix), prefix],
-        )
-        return [row["originator_id"] for row in rows]
-
-    def last_recorded_at(self) -> datetime | None:
-        """The `recorded_at` of the last event (the maximum, by D3)."""
-        rows = self._query(
-            SQL("SELECT recorded_at FROM {} ORDER BY notification_id DESC LIMIT 1").format(
-                self._table
-            ),
-            [],
-        )
-        return rows[0]["recorded_at"].astimezone(UTC) if rows else None
-
-    def count(self) -> int:
-        """How many events the log holds."""
-        rows = self._query(SQL("SELECT COUNT(*) AS n FROM {}").format(self._table), [])
-        return int(rows[0]["n"]) if rows else 0
-
-    def last_position(self) -> int:
-        """The position of the last event in the log (0 while it is empty)."""
-        rows = self._query(SQL("SELECT MAX(notification_id) AS n FROM {}").format(self._table), [])
-        return int(rows[0]["n"] or 0) if rows else 0
-
     def _chained(self) -> str:
         """The log's id; a log made before the chain must be upgraded before any write."""
         if self.log_id is None:
@@ -478,18 +399,6 @@ class PostgresEventStore:
             with suppress(Exception):
                 self.datastore.pool.check()
         return mapped
-
-
-def _recorded(row: Any) -> Recorded[Event]:
-    return recorded_from(
-        topic=row["topic"],
-        state=bytes(row["state"]),
-        stream=row["originator_id"],
-        stream_version=row["originator_version"],
-        position=row["notification_id"],
-        recorded_at=row["recorded_at"].astimezone(UTC),
-        ingested_by=row["ingested_by"],
-    )
 
 
 def _chained(conn: psycopg.Connection[Any], schema: str) -> bool:
