@@ -259,12 +259,13 @@ class CaseLog:
             raise UnknownRuleError(rule, known=list(RULES_BY_ID))
         wanted = statuses(status)
         moment = self._moment(known_at)
-        # An unknown case is an error, never "no duties"; its file is read once.
-        own = [] if case_id is None else self._case_history(case_id)
+        if case_id is not None:
+            self._require_case(case_id)
         if not reference:
             answered = self.read_models.answer(on, moment, case_id=case_id, rule=rule, want=wanted)
             if answered is not None:
                 return Obligations(stored=answered)
+        own = [] if case_id is None else self._case_history(case_id)
         with bulk_allocation():
             return Obligations(
                 reference_obligations(
@@ -299,7 +300,7 @@ class CaseLog:
                 raise UnknownRuleError(rule, known=list(RULES_BY_ID))
             wanted, moment = statuses(status), self._moment(known_at)
             if case_id is not None:
-                self._case_history(case_id)
+                self._require_case(case_id)
             counted = self.read_models.summary(on, moment, case_id=case_id, rule=rule, want=wanted)
             if counted is not None:
                 return Counter(counted)
@@ -342,6 +343,11 @@ class CaseLog:
         if known_at is None and (last := self.store.last_recorded_at()) is not None:
             return max(moment, last)
         return moment
+
+    def _require_case(self, case_id: str) -> None:
+        """An unknown case is an error, never "no duties": its stream's head says it exists."""
+        if not self.store.heads([f"child:{case_id}"]):
+            self._case_history(case_id)  # raises UnknownCaseError, with close ids
 
     def _case_history(self, case_id: str) -> list[Recorded[Event]]:
         stored = self.store.read_streams([f"child:{case_id}"])
