@@ -39,9 +39,7 @@ from caselog.storage.chain import ChainRow, genesis
 from caselog.storage.mapping import LogRow
 from caselog.storage.port import (
     Appended,
-    LogStoredEvent,
     RecordedAtAssigner,
-    chunked,
     stored_event,
 )
 from caselog.storage.postgres_chain import (
@@ -65,7 +63,6 @@ if TYPE_CHECKING:
 
 
 TABLE = "caselog_events"
-_PAGE = 5000
 _CREATE_LOCK = 0x6361_7365_6C6F_67  # "caselog"
 APPEND_LOCK: Final = 0x6361_7365  # "case": with the schema's hash, one append at a time
 _CONNECT_TIMEOUT: Final = 5  # seconds
@@ -110,31 +107,13 @@ class PostgresLogRecorder(PostgresApplicationRecorder):
                 APPEND_LOCK, datastore.schema
             ),
         ]
-        self.insert_log_statement = SQL(
-            "INSERT INTO {}.{} (originator_id, originator_version, topic, state, "
-            "event_id, recorded_at, ingested_by) "
-            "SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::bytea[], "
-            "%s::text[], %s::timestamptz[], %s::text[])"
-        ).format(*table)
 
     def _insert_stored_events(
         self, curs: Cursor[DictRow], stored_events: Iterable[StoredEvent], **_: Any
     ) -> None:
-        """Insert caselog rows in pages, column arrays through `unnest` (one round trip)."""
-        for page in chunked(stored_events, _PAGE):
-            rows = [s for s in page if isinstance(s, LogStoredEvent)]
-            curs.execute(
-                self.insert_log_statement,
-                (
-                    [s.originator_id for s in rows],
-                    [s.originator_version for s in rows],
-                    [s.topic for s in rows],
-                    [s.state for s in rows],
-                    [s.event_id for s in rows],
-                    [s.recorded_at for s in rows],
-                    [s.ingested_by for s in rows],
-                ),
-            )
+        """Refused: every event is appended by `PostgresEventStore.append`, which chains it."""
+        msg = "caselog's log is appended through PostgresEventStore.append, which chains events"
+        raise NotImplementedError(msg)
 
 
 class PostgresEventStore(PostgresReads):
