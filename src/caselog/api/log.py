@@ -8,25 +8,20 @@ answers exactly what the reference semantics (`caselog.projections.as_of`) defin
 from __future__ import annotations
 
 import io
-from collections import Counter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Self, cast
 
 from caselog.aggregates import aggregate_for
-from caselog.api.bulk import bulk_allocation
 from caselog.api.clock import resolve_known_at, system_clock
 from caselog.api.export import export as export_events
 from caselog.api.ingest import IngestResult, ingest
-from caselog.api.obligations import Obligations
-from caselog.api.query import RULE_ARGUMENTS, cases_of, reference_obligations, statuses
+from caselog.api.questions import ComplianceQuestions
 from caselog.api.read_model import ReadModels
 from caselog.errors import (
     ConcurrencyConflictError,
     DuplicateEventError,
     InvalidEventError,
     Problem,
-    UnknownCaseError,
-    UnknownRuleError,
 )
 from caselog.events import EventModel, Recorded
 from caselog.interchange import parse_event
@@ -38,10 +33,8 @@ from caselog.projections import (
     matters_about,
     timeline_of,
 )
-from caselog.rules.model import Status
-from caselog.rules.registry import RULES_BY_ID
 from caselog.rules.settings import DEFAULT_SETTINGS, Settings
-from caselog.storage import canonical_payload, open_store, require_log, row_for
+from caselog.storage import canonical_payload, open_store, row_for
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -54,7 +47,7 @@ if TYPE_CHECKING:
     from caselog.storage import EventStore
 
 
-class CaseLog:
+class CaseLog(ComplianceQuestions):
     """One municipality's append-only, bitemporal log of child-welfare casework."""
 
     def __init__(
@@ -231,130 +224,6 @@ class CaseLog:
         matters = self.store.read_streams(self.store.streams("matter:"), known_at=moment)
         about = matters_about(case_id, matters, known_at=moment)
         return timeline_of([*own, *(r for r in matters if r.stream in about)], known_at=moment)
-
-    def obligations(
-        self,
-        *,
-        on: date,
-        known_at: date | datetime | None = None,
-        case_id: str | None = None,
-        rule: str | None = None,
-        status: Status | str | Iterable[Status | str] | None = None,
-        reference: bool = False,
-    ) -> Obligations:
-        """Every legal duty on `on` as the log showed it at `known_at`, judged (D7, D10).
-
-        `rule` takes an id (`R05`) or a rule with sub-ids (`R16` → R16a–c); `status` one
-        status or several. Answered from the read models, exactly as the reference replay
-        would; `reference=True` forces the replay (and so does a question the read models
-        cannot answer exactly, with a `ReferenceNotice` saying why).
-
-        Raises:
-            UnknownRuleError: `rule` is no rule id (`R99`; `r05` suggests R05).
-            UnknownStatusError: a `status` is not a `Status` (the error lists them).
-            UnknownCaseError: `case_id` names no case file (close ids are suggested).
-            StoreNotFoundError: nothing was ever written to the log's URL.
-        """
-        if rule is not None and rule not in RULE_ARGUMENTS:
-            raise UnknownRuleError(rule, known=list(RULES_BY_ID))
-        wanted = statuses(status)
-        moment = self._moment(known_at)
-        if case_id is not None:
-            self._require_case(case_id)
-        if not reference:
-            answered = self.read_models.answer(on, moment, case_id=case_id, rule=rule, want=wanted)
-            if answered is not None:
-                return Obligations(stored=answered)
-        own = [] if case_id is None else self._case_history(case_id)
-        with bulk_allocation():
-            return Obligations(
-                reference_obligations(
-                    self.store,
-                    own,
-                    on=on,
-                    known_at=moment,
-                    settings=self.settings,
-                    case_id=case_id,
-                    rule=rule,
-                    wanted=wanted,
-                )
-            )
-
-    def summary(
-        self,
-        *,
-        on: date,
-        known_at: date | datetime | None = None,
-        case_id: str | None = None,
-        rule: str | None = None,
-        status: Status | str | Iterable[Status | str] | None = None,
-        reference: bool = False,
-    ) -> Counter[tuple[str, Status]]:
-        """How many of `obligations(...)` have each (rule, status): the rule × status summary.
-
-        The read models count in the database, without fetching a row; the arguments and
-        errors are those of `obligations`.
-        """
-        if not reference:
-            if rule is not None and rule not in RULE_ARGUMENTS:
-                raise UnknownRuleError(rule, known=list(RULES_BY_ID))
-            wanted, moment = statuses(status), self._moment(known_at)
-            if case_id is not None:
-                self._require_case(case_id)
-            counted = self.read_models.summary(on, moment, case_id=case_id, rule=rule, want=wanted)
-            if counted is not None:
-                return Counter(counted)
-        found = self.obligations(
-            on=on, known_at=known_at, case_id=case_id, rule=rule, status=status, reference=True
-        )
-        return Counter((o.rule_id, o.status) for o in found)
-
-    def cases(
-        self,
-        *,
-        on: date,
-        known_at: date | datetime | None = None,
-        search: str | None = None,
-    ) -> dict[str, dict[Status, int]]:
-        """Every child's case file on `on` as the log showed it at `known_at`, with its findings.
-
-        A case file is listed once a fact of it (as recorded by `known_at`) occurred on or
-        before `on`. Maps each case id, in order, to how many of its obligations have each
-        status of `FINDINGS` (neither met nor not applicable); a case without findings maps
-        to `{}`. `search` keeps the ids that contain it, ignoring case: it matches case ids
-        only, never names or any other content (RULES.md §7.3).
-        """
-        return cases_of(
-            self.store,
-            on=on,
-            known_at=self._moment(known_at),
-            settings=self.settings,
-            search=search,
-        )
-
-    def _moment(self, known_at: date | datetime | None) -> datetime:
-        """The transaction time to read at; by default now, and never before the last record.
-
-        A clock set back (a replay, or another writer's faster clock) must not hide what
-        is already in the log: "known now" means everything recorded.
-        """
-        require_log(self.store)  # a mistyped path must not answer like an empty log
-        moment = resolve_known_at(known_at, self.clock)
-        if known_at is None and (last := self.store.last_recorded_at()) is not None:
-            return max(moment, last)
-        return moment
-
-    def _require_case(self, case_id: str) -> None:
-        """An unknown case is an error, never "no duties": its stream's head says it exists."""
-        if not self.store.heads([f"child:{case_id}"]):
-            self._case_history(case_id)  # raises UnknownCaseError, with close ids
-
-    def _case_history(self, case_id: str) -> list[Recorded[Event]]:
-        stored = self.store.read_streams([f"child:{case_id}"])
-        if not stored:  # suggest close ids: a list of the case streams, on the error path only
-            known = (s.removeprefix("child:") for s in self.store.streams("child:"))
-            raise UnknownCaseError(case_id, known=known)
-        return stored
 
     # -- lifecycle --------------------------------------------------------------------
 

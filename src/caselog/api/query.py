@@ -67,7 +67,6 @@ def judge_log(
 
 def reference_obligations(
     store: EventStore,
-    own: Sequence[Recorded[Event]],
     *,
     on: date,
     known_at: datetime,
@@ -75,8 +74,8 @@ def reference_obligations(
     case_id: str | None,
     rule: str | None,
     wanted: Collection[Status] | None,
-) -> Iterator[Obligation]:
-    """`CaseLog.obligations` by the reference replay (`own`: the case file, if one is asked).
+) -> tuple[Obligation, ...]:
+    """`CaseLog.obligations` by the reference replay, for a question already checked.
 
     Only the streams that can matter are read: one case file, its homes and the committees.
     """
@@ -85,17 +84,19 @@ def reference_obligations(
         names = sorted(store.streams())
         shared_names += store.streams("home:")
     else:
-        shared_names += [f"home:{h}" for r in own if (h := r.event.subject_ids.get("home_id"))]
         names = [f"child:{case_id}"]
-    found = judge_log(
-        store, names, shared_names, on=on, known_at=known_at, settings=settings, case_id=case_id
-    )
-    return (
-        o
-        for o in found
-        if (rule is None or rule_matches(o.rule_id, rule))
-        and (wanted is None or o.status in wanted)
-    )
+        own = store.read_streams(names)
+        shared_names += [f"home:{h}" for r in own if (h := r.event.subject_ids.get("home_id"))]
+    with bulk_allocation():
+        found = judge_log(
+            store, names, shared_names, on=on, known_at=known_at, settings=settings, case_id=case_id
+        )
+        return tuple(
+            o
+            for o in found
+            if (rule is None or rule_matches(o.rule_id, rule))
+            and (wanted is None or o.status in wanted)
+        )
 
 
 def _read(
