@@ -145,6 +145,13 @@ class ReadModels:
             self.catch_up()
         return None
 
+    def _answerable(self, on: date) -> bool:
+        """Whether they can answer about `on`; if not, a `ReferenceNotice` says why."""
+        if (reason := self.why_not(on)) is not None:
+            notice(reason)
+            return False
+        return True
+
     # -- answers ------------------------------------------------------------------------
 
     def answer(
@@ -160,8 +167,7 @@ class ReadModels:
 
         None, with a `ReferenceNotice`, when the read models cannot answer exactly.
         """
-        if (reason := self.why_not(on)) is not None:
-            notice(reason)
+        if not self._answerable(on):
             return None
         return self.tables.obligations(on=on, known_at=known_at, **_filters(case_id, rule, want))
 
@@ -175,8 +181,7 @@ class ReadModels:
         want: Collection[Status] | None,
     ) -> dict[tuple[str, Status], int] | None:
         """`CaseLog.summary`, counted by the database; None (with a notice) as `answer`."""
-        if (reason := self.why_not(on)) is not None:
-            notice(reason)
+        if not self._answerable(on):
             return None
         return self.tables.summary(on=on, known_at=known_at, **_filters(case_id, rule, want))
 
@@ -186,9 +191,7 @@ class ReadModels:
         None while the log knew nothing of the child, or (with a `ReferenceNotice`) when
         the read models cannot answer exactly.
         """
-        reason = self.why_not(on)
-        if reason is not None:
-            notice(reason)
+        if not self._answerable(on):
             return None
         found = self.tables.state(f"child:{case_id}", on=on, known_at=known_at)
         if found is None:
@@ -395,4 +398,4 @@ def _judge_in_worker(chunk: Sequence[tuple[str, Sequence[Recorded[Event]]]]) -> 
 
 def notice(reason: str) -> None:
     """Say that the reference replay answers, and why."""
-    warnings.warn(f"answered by the reference replay: {reason}", ReferenceNotice, stacklevel=3)
+    warnings.warn(f"answered by the reference replay: {reason}", ReferenceNotice, stacklevel=4)
