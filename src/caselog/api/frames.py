@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -31,7 +31,10 @@ from caselog.rules.model import (
     sentence,
     standing,
 )
-from caselog.storage.read_model_schema import STORED_SCHEMA, StoredObligations
+from caselog.storage.read_model_arrow import STORED_SCHEMA
+
+if TYPE_CHECKING:
+    from caselog.storage.read_model_schema import StoredObligations
 
 _STATUSES: Final = tuple(Status)
 _SEVERITIES: Final = tuple(Severity)

@@ -12,14 +12,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
-import pyarrow as pa
-
-from caselog.api.frames import arrow_of_rows, arrow_of_stored, rows_of_stored
 from caselog.rules.model import OBLIGATION_FIELDS, Obligation
 
 if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
+    import pyarrow as pa
 
     from caselog.storage.read_model_schema import StoredObligations
 
@@ -49,6 +47,8 @@ class Obligations(Sequence[Obligation]):
         """The rows, as the rule engine's `Obligation` values."""
         if self._rows is None:
             assert self._stored is not None  # noqa: S101 - one of the two is always set
+            from caselog.api.frames import rows_of_stored  # noqa: PLC0415 - pyarrow, lazily
+
             self._rows = rows_of_stored(self._stored)
         return self._rows
 
@@ -64,7 +64,9 @@ class Obligations(Sequence[Obligation]):
 
     def __len__(self) -> int:
         """How many rows."""
-        return len(self._stored) if self._rows is None and self._stored else len(self.rows)
+        return (
+            len(self._stored) if self._rows is None and self._stored is not None else len(self.rows)
+        )
 
     def __iter__(self) -> Iterator[Obligation]:
         """The rows in order."""
@@ -93,14 +95,16 @@ class Obligations(Sequence[Obligation]):
 
     def to_arrow(self) -> pa.Table:
         """A pyarrow Table of `OBLIGATION_SCHEMA`: typed columns, the same when empty."""
+        from caselog.api.frames import arrow_of_rows, arrow_of_stored  # noqa: PLC0415
+
         if self._rows is None and self._stored is not None:
             return arrow_of_stored(self._stored)
         return arrow_of_rows(self.rows)
 
     def to_pandas(self) -> pd.DataFrame:
         """A pandas DataFrame with the D7 columns (needs `caselog[frames]`)."""
-        pandas = _require("pandas")
-        counts = {pa.int64(): pandas.Int64Dtype()}  # nullable: never float64
+        pandas, pyarrow = _require("pandas"), _require("pyarrow")
+        counts = {pyarrow.int64(): pandas.Int64Dtype()}  # nullable: never float64
         frame: pd.DataFrame = self.to_arrow().to_pandas(types_mapper=counts.get)
         return frame
 

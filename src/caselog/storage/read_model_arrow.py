@@ -8,15 +8,18 @@ one process release each other's POSIX locks when either closes the file, which
 corrupts a database in WAL mode (sqlite.org/howtocorrupt.html, 2.2.1). Tried, it
 served stale rows and then "disk I/O error". SQLite is read through `sqlite3`, without
 SQLAlchemy's row objects.
+
+Imported when a question is first answered, not with caselog: pyarrow takes a tenth of a
+second to load, which every command line call would pay.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import pyarrow as pa
 
-from caselog.storage.read_model_schema import STORED_SCHEMA
+from caselog.storage.read_model_schema import STORED_COLUMNS, STRING_COLUMNS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -24,6 +27,12 @@ if TYPE_CHECKING:
     from adbc_driver_manager.dbapi import Connection as ArrowConnection
     from sqlalchemy import Select
     from sqlalchemy.engine import Connection, Dialect
+
+
+STORED_SCHEMA: Final = pa.schema(
+    [pa.field(n, pa.string() if n in STRING_COLUMNS else pa.int64()) for n in STORED_COLUMNS]
+)
+"""The Arrow types of `STORED_COLUMNS`."""
 
 
 def literal_sql(query: Select[Any], dialect: Dialect) -> str:

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import pyarrow as pa
 from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
 from sqlalchemy import text as text_clause
 
 from caselog.rules.model import FINDINGS, Status
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 LOCK_KEY: Final = 0x6361_7365_6C6F_67
@@ -117,18 +119,13 @@ meta = Table(
 ROW_FIELDS: Final = tuple(c.name for c in rows.columns)[7:]
 """The columns that hold an obligation's fields, in the order the query reads them."""
 
-_STRINGS: Final = frozenset(
-    ("rule_id", "case_id", "trigger_event_id", "part", "satisfied_by_event_id")
-) | {"status", "severity", "flags"}
-STORED_SCHEMA: Final = pa.schema(
-    [
-        pa.field(name, pa.string() if name in _STRINGS else pa.int64())
-        for name in ROW_FIELDS
-        if name != "overdue_since"
-    ]
-)
+STORED_COLUMNS: Final = tuple(name for name in ROW_FIELDS if name != "overdue_since")
 """The stored columns as a question fetches them: days as ordinals, texts as ids into
 `caselog_rm_texts`, flags joined by commas, `days_overdue` already counted for `on`."""
+STRING_COLUMNS: Final = frozenset(
+    ("rule_id", "case_id", "trigger_event_id", "part", "satisfied_by_event_id")
+) | {"status", "severity", "flags"}
+"""Those of `STORED_COLUMNS` that hold text; the others hold integers."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +133,7 @@ class StoredObligations:
     """The read models' answer to one question: stored columns and the texts they name."""
 
     table: pa.Table
-    """Columns of `STORED_SCHEMA`, rows in the reference's order."""
+    """Columns of `STORED_SCHEMA` (`read_model_arrow`), rows in the reference's order."""
     texts: dict[int, str]
     """Each stored text by its id (citations, laws, the duties' sentences)."""
 

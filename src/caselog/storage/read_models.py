@@ -24,17 +24,11 @@ from sqlalchemy import text as text_clause
 from sqlalchemy.pool import StaticPool
 
 from caselog.rules.model import FINDINGS, Status
-from caselog.storage.read_model_arrow import (
-    adbc_postgres,
-    conninfo,
-    fetch_arrow,
-    fetch_rows,
-)
 from caselog.storage.read_model_schema import (
     FINDING_ROWS,
     FOREVER,
     LOCK_KEY,
-    STORED_SCHEMA,
+    STORED_COLUMNS,
     StoredObligations,
     day,
     instant,
@@ -248,12 +242,14 @@ class ReadModelTables:
             (rows.c.overdue_since.is_(None), rows.c.days_overdue),
             else_=literal(day(on)) - rows.c.overdue_since,
         )
-        columns = [overdue if n == "days_overdue" else rows.c[n] for n in STORED_SCHEMA.names]
+        columns = [overdue if n == "days_overdue" else rows.c[n] for n in STORED_COLUMNS]
         query = (
-            select(*(c.label(n) for c, n in zip(columns, STORED_SCHEMA.names, strict=True)))
+            select(*(c.label(n) for c, n in zip(columns, STORED_COLUMNS, strict=True)))
             .where(*self._filters(on, known_at, streams, rule_ids, statuses))
             .order_by(rows.c.stream, rows.c.rule, rows.c.idx)
         )
+        from caselog.storage.read_model_arrow import fetch_arrow, fetch_rows  # noqa: PLC0415
+
         with self.engine.connect() as conn:
             if not self._by_id:
                 self._load_texts(conn)
@@ -340,6 +336,7 @@ def tables_for(store: EventStore) -> ReadModelTables:
     both vanish with the process.
     """
     from caselog.storage.postgres import PostgresEventStore  # noqa: PLC0415
+    from caselog.storage.read_model_arrow import adbc_postgres, conninfo  # noqa: PLC0415
     from caselog.storage.sqlite import SQLiteEventStore  # noqa: PLC0415
 
     if isinstance(store, SQLiteEventStore):
