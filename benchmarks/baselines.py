@@ -31,7 +31,8 @@ from eventsourcing.sqlite import SQLiteDatastore
 
 from caselog.events import event_adapter
 from caselog.storage import canonical_payload, topic_of
-from caselog.storage.sqlite import TABLE, SQLiteLogRecorder
+from caselog.storage.sqlite import TABLE
+from caselog.storage.sqlite_recorder import SQLiteLogRecorder
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -78,7 +79,7 @@ NO_HASH = bytes(32)
 def log_table_statements() -> list[str]:
     """The log's own CREATE TABLE and UNIQUE INDEX statements, read from its recorder."""
     datastore = SQLiteDatastore(":memory:", originator_id_type="text")
-    statements = SQLiteLogRecorder(datastore).construct_create_table_statements()
+    statements = SQLiteLogRecorder(datastore, "sqlite://").construct_create_table_statements()
     datastore.close()
     return statements
 

@@ -27,7 +27,8 @@ CaselogError
     ├── AuthenticationFailedError             the server refused the user or password
     ├── LogBusyError (TimeoutError)           another writer held the lock too long: retry
     ├── NeedsUpgradeError                     made before the hash chain: caselog upgrade
-    └── StorageFullError                      the disk (or temp dir) of the store is full
+    ├── StorageFullError                      the disk (or temp dir) of the store is full
+    └── UnchainedEventError (TypeError)       a recorder given a plain StoredEvent
 ```
 
 Every error carries its data as attributes, not only in the message, so callers can act
@@ -350,3 +351,11 @@ class StorageFullError(StorageError):
         """Name the store."""
         super().__init__(message)
         self.url = url
+
+
+class UnchainedEventError(StorageError, TypeError):
+    """A recorder's `insert_events` was given what the log cannot store: nothing was written.
+
+    eventsourcing's `StoredEvent` lacks the log's own columns (`event_id`, `ingested_by`);
+    caselog's recorders take `PendingEvent`s and refuse anything else rather than drop it.
+    """

@@ -71,11 +71,18 @@ def _ingest(url: str, path: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def _uninterrupted(url: str, path: Path) -> float:
-    """Seconds an ingest takes from start to exit."""
-    started = time.perf_counter()
-    assert _ingest(url, path).wait() == 0
-    return time.perf_counter() - started
+def _uninterrupted(logs: Iterator[str], path: Path) -> float:
+    """Seconds an ingest takes from start to exit: the faster of two runs on new logs.
+
+    The first run after a change to the source also compiles it (`.pyc`), and would
+    place the kills after most runs had ended.
+    """
+    spans = []
+    for _ in range(2):
+        started = time.perf_counter()
+        assert _ingest(next(logs), path).wait() == 0
+        spans.append(time.perf_counter() - started)
+    return min(spans)
 
 
 def _count(url: str) -> int:
@@ -140,7 +147,7 @@ def test_a_killed_ingest_stores_all_or_nothing(
 
 
 def _kill_and_check(logs: Iterator[str], path: Path, total: int, kills: int, kind: str) -> None:
-    span = _uninterrupted(next(logs), path)
+    span = _uninterrupted(logs, path)
     rng = random.Random(SEED)
     outcomes: dict[str, int] = {"nothing": 0, "all": 0}
     landed = 0

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
+from caselog.errors import NeedsUpgradeError
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
@@ -244,3 +246,18 @@ def _classify(
     if after.hash is None or link(row.hash, after) == after.hash:
         return Problem(row.position, "edited", f"{what} was changed after it was appended")
     return Problem(row.position, "edited", "this event and its hash were both changed")
+
+
+def chained(log_id: str | None, url: str) -> str:
+    """The log's id; a log made before the chain (`None`) must be upgraded before any write.
+
+    Raises:
+        NeedsUpgradeError: the log at `url` has no chain yet.
+    """
+    if log_id is None:
+        msg = (
+            f"the log {url} was made by an older caselog, before the hash chain: "
+            "run `caselog upgrade` (as the log's owner) before writing to it"
+        )
+        raise NeedsUpgradeError(msg, url=url)
+    return log_id

@@ -11,17 +11,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 from typing import TYPE_CHECKING, Protocol, TypeVar
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from caselog.errors import HistoricalOrderError
+from caselog.errors import HistoricalOrderError, UnchainedEventError
+from caselog.storage.mapping import LogRow
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable, Iterator
+    from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 
     from caselog.events import Event, Recorded
     from caselog.storage.chain import ChainRow
-    from caselog.storage.mapping import LogRow
 
 T = TypeVar("T")
 
@@ -166,3 +167,54 @@ def stored_event(row: LogRow, stamps: RecordedAtAssigner, ingested_by: str) -> L
         stamps.assign(row),
         ingested_by,
     )
+
+
+@dataclass(frozen=True)
+class PendingEvent(StoredEvent):
+    """What caselog's recorders take through eventsourcing's `insert_events`.
+
+    An eventsourcing `StoredEvent` with the two columns of the log that its writer decides:
+    `event_id` (unique in the log) and `ingested_by`. The rest of a row — its position,
+    `recorded_at` (D3) and its link in the hash chain — is assigned under the write lock.
+    """
+
+    event_id: str
+    ingested_by: str
+
+
+def pending_rows(stored_events: Sequence[StoredEvent]) -> tuple[list[LogRow], str]:
+    """`stored_events` as rows to append, and the one `ingested_by` they share.
+
+    Raises:
+        UnchainedEventError: a plain `StoredEvent` (it lacks the log's columns: refused,
+            never dropped), or events of several `ingested_by` in one call (one append is
+            one writer's).
+    """
+    rows: list[LogRow] = []
+    writers: set[str] = set()
+    for event in stored_events:
+        if not isinstance(event, PendingEvent):
+            msg = (
+                f"caselog's log stores PendingEvents (with event_id and ingested_by); got a "
+                f"{type(event).__name__} for stream {str(event.originator_id)[:60]!r} "
+                f"version {event.originator_version}: nothing was written"
+            )
+            raise UnchainedEventError(msg)
+        stream = event.originator_id
+        rows.append(
+            LogRow(
+                stream.hex if isinstance(stream, UUID) else stream,
+                event.originator_version,
+                event.topic,
+                event.state,
+                event.event_id,
+            )
+        )
+        writers.add(event.ingested_by)
+    if len(writers) > 1:
+        msg = (
+            f"one append is one writer's, but these events name {len(writers)} "
+            "(ingested_by): nothing was written"
+        )
+        raise UnchainedEventError(msg)
+    return rows, writers.pop() if writers else ""

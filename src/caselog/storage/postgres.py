@@ -17,12 +17,12 @@ operation gets a fresh one.
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 import psycopg
-from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.persistence import IntegrityError, PersistenceError
+from eventsourcing.postgres import PostgresDatastore
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 from sqlalchemy.engine import make_url
@@ -30,21 +30,16 @@ from sqlalchemy.exc import ArgumentError
 
 from caselog.errors import (
     ConcurrencyConflictError,
-    NeedsUpgradeError,
     StorageError,
     StoreNotFoundError,
     UnsupportedStoreError,
 )
-from caselog.storage.chain import ChainRow, genesis
+from caselog.storage.chain import ChainRow, chained, genesis
 from caselog.storage.mapping import LogRow
 from caselog.storage.port import (
     Appended,
-    RecordedAtAssigner,
-    stored_event,
 )
 from caselog.storage.postgres_chain import (
-    create_statements,
-    insert_chained,
     log_id_in,
     name_log,
     rows_after,
@@ -52,68 +47,19 @@ from caselog.storage.postgres_chain import (
 from caselog.storage.postgres_chain import upgrade as chain_upgrade
 from caselog.storage.postgres_diagnosis import Server, diagnosed, failure
 from caselog.storage.postgres_reads import PostgresReads
+from caselog.storage.postgres_recorder import APPEND_LOCK as APPEND_LOCK  # noqa: PLC0414
+from caselog.storage.postgres_recorder import TABLE, PostgresLogRecorder
 from caselog.storage.postgres_roles import role_statements
 from caselog.storage.postgres_url import LIBPQ_OPTIONS, url_options
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
-    from psycopg import Cursor
-    from psycopg.rows import DictRow
 
-
-TABLE = "caselog_events"
 _CREATE_LOCK = 0x6361_7365_6C6F_67  # "caselog"
-APPEND_LOCK: Final = 0x6361_7365  # "case": with the schema's hash, one append at a time
 _CONNECT_TIMEOUT: Final = 5  # seconds
 DEFAULT_TIMEOUT: Final = 60
 """Seconds an append waits for another writer's lock (`?timeout=SECONDS`), as on SQLite."""
-
-
-class PostgresLogRecorder(PostgresApplicationRecorder):
-    """eventsourcing's PostgreSQL application recorder with the log's extra columns."""
-
-    def __init__(self, datastore: PostgresDatastore) -> None:
-        """Use the caselog table in the datastore's schema."""
-        super().__init__(datastore, events_table_name=TABLE)
-        table = Identifier(datastore.schema), Identifier(TABLE)
-        self.sql_create_statements[self.create_table_statement_index] = SQL(
-            "CREATE TABLE IF NOT EXISTS {}.{} ("
-            "originator_id text NOT NULL, "
-            "originator_version bigint NOT NULL, "
-            "topic text NOT NULL, "
-            "state bytea NOT NULL, "
-            "event_id text NOT NULL, "
-            "recorded_at timestamptz NOT NULL, "
-            "ingested_by text NOT NULL, "
-            "notification_id bigserial, "
-            "hash bytea NOT NULL, "
-            "prev_position bigint NOT NULL, "
-            "PRIMARY KEY (originator_id, originator_version))"
-        ).format(*table)
-        self.sql_create_statements.append(
-            SQL("CREATE UNIQUE INDEX IF NOT EXISTS {} ON {}.{} (event_id)").format(
-                Identifier(f"{TABLE}_event_id_idx"), *table
-            )
-        )
-        self.sql_create_statements.extend(create_statements(datastore.schema))
-        # Appends take turns on an advisory lock, not a table lock: a writer role needs
-        # only INSERT on the event table (LOCK TABLE … EXCLUSIVE would need UPDATE or
-        # DELETE rights). Every append takes it before drawing positions, so commit
-        # order is still position order.
-        self.lock_table_statements = [
-            SQL("SET LOCAL lock_timeout = '{}s'").format(datastore.lock_timeout),
-            SQL("SELECT pg_advisory_xact_lock({}, hashtext({}))").format(
-                APPEND_LOCK, datastore.schema
-            ),
-        ]
-
-    def _insert_stored_events(
-        self, curs: Cursor[DictRow], stored_events: Iterable[StoredEvent], **_: Any
-    ) -> None:
-        """Refused: every event is appended by `PostgresEventStore.append`, which chains it."""
-        msg = "caselog's log is appended through PostgresEventStore.append, which chains events"
-        raise NotImplementedError(msg)
 
 
 class PostgresEventStore(PostgresReads):
@@ -166,9 +112,9 @@ class PostgresEventStore(PostgresReads):
             kwargs.update(
                 {**dict(self._server.options), "connect_timeout": self._server.connect_timeout}
             )
-            self.recorder = PostgresLogRecorder(self.datastore)
+            self.recorder = PostgresLogRecorder(self.datastore, self.url)
             if has_table:  # opening a log runs no DDL: a reader may not, and need not
-                self.log_id = self._existing_log_id()
+                self.log_id = self.recorder.log_id = self._existing_log_id()
             elif create:
                 self._create_table()
         except (PersistenceError, psycopg.Error) as error:
@@ -243,7 +189,7 @@ class PostgresEventStore(PostgresReads):
                     with conn.transaction():
                         name_log(conn.cursor(), self._schema)
                     found = log_id_in(conn, self._schema)
-                self.log_id = found
+                self.log_id = self.recorder.log_id = found
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (_CREATE_LOCK,))
         self._has_schema = True
@@ -259,53 +205,23 @@ class PostgresEventStore(PostgresReads):
                 msg = f"cannot create the log in {self.url}: {error}"
                 raise StorageError(msg) from error
             self._pending = False
-        log_id = self._chained()
+        self._chained()
         try:
             with self.datastore.transaction(commit=True) as curs:
-                self.recorder._lock_table(curs)  # noqa: SLF001
-                self.recorder._notify_channel(curs)  # noqa: SLF001
-                curs.execute(
-                    SQL(
-                        "SELECT notification_id, recorded_at FROM {} "
-                        "ORDER BY notification_id DESC LIMIT 1"
-                    ).format(self._table)
+                positions, recorded_at = self.recorder.append_rows(
+                    curs, rows, clock=clock, ingested_by=ingested_by
                 )
-                previous = curs.fetchone()
-                stamps = RecordedAtAssigner(
-                    previous["recorded_at"].astimezone(UTC) if previous else None, clock()
-                )
-                insert_chained(
-                    curs,
-                    self._table,
-                    log_id,
-                    (stored_event(row, stamps, ingested_by) for row in rows),
-                )
-                curs.execute(
-                    SQL(
-                        "SELECT COUNT(*) AS n, MIN(notification_id) AS lo, "
-                        "MAX(notification_id) AS hi FROM {} WHERE notification_id > %s"
-                    ).format(self._table),
-                    (previous["notification_id"] if previous else 0,),
-                )
-                written = curs.fetchone()
         except (IntegrityError, psycopg.errors.UniqueViolation) as error:
             raise ConcurrencyConflictError([]) from error
         except (PersistenceError, psycopg.Error) as error:
             raise self._mapped(error, "write to") from error
-        assert written is not None  # noqa: S101
-        if not written["n"]:
+        if not positions:
             return Appended(0, None, None, None)
-        return Appended(written["n"], written["lo"], written["hi"], stamps.previous)
+        return Appended(len(positions), positions[0], positions[-1], recorded_at)
 
     def _chained(self) -> str:
         """The log's id; a log made before the chain must be upgraded before any write."""
-        if self.log_id is None:
-            msg = (
-                f"the log {self.url} was made by an older caselog, before the hash chain: "
-                "run `caselog upgrade` (as the log's owner) before writing to it"
-            )
-            raise NeedsUpgradeError(msg, url=self.url)
-        return self.log_id
+        return chained(self.log_id, self.url)
 
     def chain_rows(self, page: int = 5000) -> Iterator[ChainRow]:
         """Every row as the chain covers it, in position order, page by page."""
@@ -328,7 +244,7 @@ class PostgresEventStore(PostgresReads):
                 with self.datastore.get_connection() as conn, conn.transaction():
                     chain_upgrade(conn, self._schema)
                 with self.datastore.get_connection() as conn:
-                    self.log_id = log_id_in(conn, self._schema)
+                    self.log_id = self.recorder.log_id = log_id_in(conn, self._schema)
             except (PersistenceError, psycopg.Error) as error:
                 raise self._mapped(error, "upgrade") from error
         return self.head()

@@ -92,8 +92,10 @@ def new_log_id() -> str:
 
 def insert_chained(
     curs: Cursor[DictRow], table: Composed, log_id: str, events: Iterable[LogStoredEvent]
-) -> None:
+) -> list[int]:
     """Insert `events` after the last row, each with its position, hash and the one before.
+
+    Returns the positions, in order.
 
     Call under the append lock (`PostgresLogRecorder.lock_table_statements`), which makes
     the positions drawn here larger than any committed before.
@@ -109,6 +111,7 @@ def insert_chained(
         if last
         else Chainer(genesis(log_id), 0)
     )
+    written: list[int] = []
     for page in chunked(events, _PAGE):
         rows = list(page)
         curs.execute(
@@ -117,6 +120,7 @@ def insert_chained(
             (table.as_string(curs), len(rows)),
         )
         positions = [r["n"] for r in curs.fetchall()]
+        written += positions
         linked = [
             chain.next(
                 ChainRow(
@@ -147,6 +151,7 @@ def insert_chained(
                 [p for _, p in linked],
             ),
         )
+    return written
 
 
 CHAIN_COLUMNS: Final = SQL(

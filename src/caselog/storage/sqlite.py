@@ -20,8 +20,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from eventsourcing.persistence import ConnectionUnavailableError, PersistenceError, StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+from eventsourcing.persistence import (
+    ConnectionUnavailableError,
+    PersistenceError,
+)
+from eventsourcing.sqlite import SQLiteDatastore
 
 from caselog.errors import (
     ConcurrencyConflictError,
@@ -31,62 +34,27 @@ from caselog.errors import (
     StoreNotFoundError,
 )
 from caselog.storage import sqlite_chain
-from caselog.storage.chain import Chainer, ChainRow, genesis
-from caselog.storage.mapping import LogRow, recorded_from
-from caselog.storage.port import Appended, RecordedAtAssigner, chunked, utc_text
-from caselog.storage.sqlite_chain import _LAST_ROW, APPEND_ONLY, META
+from caselog.storage.chain import ChainRow, chained
+from caselog.storage.mapping import recorded_from
+from caselog.storage.port import (
+    Appended,
+    chunked,
+    utc_text,
+)
+from caselog.storage.sqlite_chain import _LAST_ROW
 from caselog.storage.sqlite_chain import TABLE as TABLE  # noqa: PLC0414 - re-exported
+from caselog.storage.sqlite_recorder import SQLiteLogRecorder
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Iterator
 
     from caselog.events import Event, Recorded
+    from caselog.storage.mapping import LogRow
 
 _IN_CHUNK = 900  # below SQLite's limit on bound parameters
 DEFAULT_TIMEOUT = 60
 """Seconds a write waits for another writer's lock (eventsourcing's own default is 5 s,
 too short for a writer queued behind several large ingests)."""
-
-
-class SQLiteLogRecorder(SQLiteApplicationRecorder):
-    """eventsourcing's SQLite application recorder with the log's extra columns."""
-
-    def __init__(self, datastore: SQLiteDatastore) -> None:
-        """Use the caselog table in the given datastore."""
-        super().__init__(datastore, events_table_name=TABLE)
-        self.insert_events_statement = f"INSERT INTO {TABLE} VALUES (?,?,?,?,?,?,?,?,?)"
-
-    def construct_create_table_statements(self) -> list[str]:
-        """The log table, its unique `event_id` index, its meta table, and append-only."""
-        return [
-            (
-                f"CREATE TABLE IF NOT EXISTS {TABLE} ("
-                "originator_id TEXT NOT NULL, "
-                "originator_version INTEGER NOT NULL, "
-                "topic TEXT NOT NULL, "
-                "state BLOB NOT NULL, "
-                "event_id TEXT NOT NULL, "
-                "recorded_at TEXT NOT NULL, "
-                "ingested_by TEXT NOT NULL, "
-                "hash BLOB NOT NULL, "
-                "prev_position INTEGER NOT NULL, "
-                "PRIMARY KEY (originator_id, originator_version))"
-            ),
-            f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_event_id ON {TABLE} (event_id)",
-            f"CREATE TABLE IF NOT EXISTS {META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-            *APPEND_ONLY,
-        ]
-
-    def _insert_events(
-        self, c: SQLiteCursor, stored_events: Iterable[StoredEvent], **_: Any
-    ) -> None:
-        """Refused: every event is appended through `SQLiteEventStore.append`, which chains it."""
-        msg = "caselog's log is appended through SQLiteEventStore.append, which chains events"
-        raise NotImplementedError(msg)
-
-    def insert_rows(self, c: SQLiteCursor, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Insert rows already in column order: the bulk path of `append`."""
-        c.executemany(self.insert_events_statement, rows)
 
 
 class SQLiteEventStore:
@@ -174,7 +142,7 @@ class SQLiteEventStore:
             lock_timeout=self.timeout,
             pool_timeout=self.timeout,
         )
-        self.recorder = SQLiteLogRecorder(self.datastore)
+        self.recorder = SQLiteLogRecorder(self.datastore, self.url)
         with self._faults("open"):
             self._create()
         self._pending = False
@@ -188,7 +156,7 @@ class SQLiteEventStore:
         if (found := self._chain_state()) is None:
             sqlite_chain.create_log(self.datastore, self.recorder)
             found = self._chain_state()
-        self.log_id = found or None
+        self.log_id = self.recorder.log_id = found or None
 
     def _chain_state(self) -> str | None:
         """The log id; "" for a log without the chain; None while the log is still to make."""
@@ -232,52 +200,27 @@ class SQLiteEventStore:
 
     def _chained(self) -> str:
         """The log's id; a log made before the chain must be upgraded before any write."""
-        return sqlite_chain.chained(self.log_id, self.url)
-
-    @contextmanager
-    def _write(self) -> Iterator[SQLiteCursor]:
-        if self._pending:
-            self._open_file()
-        with self.datastore.get_connection(commit=True) as connection:
-            cursor = connection.cursor()
-            cursor.execute("BEGIN IMMEDIATE")
-            try:
-                yield cursor
-            except BaseException:
-                connection.rollback()
-                raise
-            connection.commit()
+        return chained(self.log_id, self.url)
 
     def append(
         self, rows: Iterable[LogRow], *, clock: Callable[[], datetime], ingested_by: str
     ) -> Appended:
-        """Write all rows in one transaction; any conflict rolls all of it back.
-
-        Rows go to the recorder as column tuples: at a million rows, building a
-        `StoredEvent` per row would cost more than SQLite's insert itself.
-        """
+        """Write all rows in one transaction; any conflict rolls all of it back."""
         if self._pending:
             self._open_file()
-        log_id = self._chained()
+        self._chained()
         try:
-            with self._write() as c:
-                c.execute(_LAST_ROW)
-                previous = c.fetchone()
-                last_position = previous[0] if previous else 0
-                chain = Chainer(previous[2] if previous else genesis(log_id), last_position)
-                stamps = RecordedAtAssigner(
-                    datetime.fromisoformat(previous[1]) if previous else None, clock()
+            with self.recorder.write() as c:
+                first, last, recorded_at = self.recorder.append_rows(
+                    c, rows, clock=clock, ingested_by=ingested_by
                 )
-                columns = sqlite_chain.chained_columns(rows, chain, stamps, ingested_by)
-                self.recorder.insert_rows(c, columns)
         except sqlite3.IntegrityError as error:
             raise ConcurrencyConflictError([]) from error
         except (sqlite3.Error, PersistenceError) as error:
             raise self._mapped(error, "write to") from error
-        written = chain.position - last_position
-        if not written:
+        if last < first:
             return Appended(0, None, None, None)
-        return Appended(written, last_position + 1, last_position + written, stamps.previous)
+        return Appended(last - first + 1, first, last, recorded_at)
 
     def heads(self, streams: Collection[str]) -> dict[str, int]:
         """The current version of each existing stream among `streams`."""
@@ -377,9 +320,9 @@ class SQLiteEventStore:
         """
         if self.log_id is not None:
             return self.head()
-        with self._faults("upgrade"), self._write() as c:
+        with self._faults("upgrade"), self.recorder.write() as c:
             log_id = sqlite_chain.upgrade(c, self.recorder)
-        self.log_id = log_id
+        self.log_id = self.recorder.log_id = log_id
         return self.head()
 
     def head(self) -> tuple[int, bytes]:

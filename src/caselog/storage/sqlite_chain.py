@@ -23,7 +23,6 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from caselog.errors import NeedsUpgradeError
 from caselog.storage.chain import Chainer, ChainRow, genesis, rfc3339
 from caselog.storage.port import utc_text
 
@@ -89,21 +88,6 @@ def chain_state(datastore: SQLiteDatastore) -> str | None:
         c.execute(f"SELECT value FROM {META} WHERE key = 'log_id'")
         found = c.fetchone()
         return None if found is None else str(found[0])
-
-
-def chained(log_id: str | None, url: str) -> str:
-    """The log's id; a log made before the chain (`None`) must be upgraded before any write.
-
-    Raises:
-        NeedsUpgradeError: the log at `url` has no chain yet.
-    """
-    if log_id is None:
-        msg = (
-            f"the log {url} was made by an older caselog, before the hash chain: "
-            "run `caselog upgrade` (as the log's owner) before writing to it"
-        )
-        raise NeedsUpgradeError(msg, url=url)
-    return log_id
 
 
 def chained_columns(
