@@ -12,7 +12,9 @@ registration time) into an SQLite file; then, in the same run and on that file:
   replay, judge every rule; not the read models), in a fresh process, its wall time and
   peak memory (ru_maxrss);
 * **baseline** (with `--baseline REV`): the same call by caselog as it was at git revision
-  REV, checked out in a temporary worktree and run in a fresh process on the same file.
+  REV, checked out in a temporary worktree and run in a fresh process on the same file;
+* **encryption**: the same call on a second file holding the same events with encryption
+  off (personal fields in clear, `keys=False`): the cost of opening sealed fields (issue 13).
 
 Timings vary on a shared 2-core VM; the figures that matter are the ratios of one run.
 """
@@ -33,9 +35,10 @@ from pathlib import Path
 
 import orjson
 
-from caselog.api import open_log
+from caselog.api import CaseLog
 from caselog.demo import DemoConfig, generate
 from caselog.interchange import to_line
+from caselog.storage import open_store
 
 FAR = datetime(2100, 1, 1, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,14 +69,20 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="caselog-compliance-") as work:
         db = args.db or Path(work) / "demo.db"
+        clear = db.with_name(db.stem + "-clear.db")
         events = _build(db, args.children) if not db.exists() else _count(db)
+        if not clear.exists():
+            _build(clear, args.children, encrypted=False)
         floor_s = _raw_floor(db)
         current = _measure(ROOT / "src", db, args.on)
+        in_clear = _measure(ROOT / "src", clear, args.on)
         baseline = _measure_revision(args.baseline, db, args.on) if args.baseline else None
     print(f"demo municipality: {args.children:,} children, {events:,} events, on {args.on}")
     print(f"{'step':<34}{'seconds':>9}{'peak MB':>9}{'rows':>11}")
     print(f"{'raw read floor (SELECT + orjson)':<34}{floor_s:>9.2f}{'':>9}{events:>11,}")
     print(_row("obligations(), this checkout", current))
+    print(_row("obligations(), encryption off", in_clear))
+    print(f"encryption costs {current['seconds'] / in_clear['seconds'] - 1:+.1%} in time")
     if baseline is not None:
         print(_row(f"obligations(), at {args.baseline}", baseline))
         print(
@@ -88,14 +97,15 @@ def _row(label: str, figures: dict[str, float]) -> str:
     return f"{label:<34}{seconds:>9.2f}{peak:>9.0f}{rows:>11,}"
 
 
-def _build(db: Path, children: int) -> int:
+def _build(db: Path, children: int, *, encrypted: bool = True) -> int:
     """Write the demo municipality as JSON Lines and import it historically into `db`."""
     lines = db.with_suffix(".jsonl")
     with lines.open("w", encoding="utf-8") as out:
         for batch in generate(DemoConfig(children=children)):
             for event in batch.events:
                 out.write(to_line(event, registered_at=batch.registered_at) + "\n")
-    with open_log(f"sqlite:///{db}", actor="bench") as log:
+    store = open_store(f"sqlite:///{db}", keys=None if encrypted else False)
+    with CaseLog(store, actor="bench") as log:
         written = log.ingest(lines, historical=True).written
     lines.unlink()
     return written

@@ -38,9 +38,10 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, cast
 
-from caselog.api.log import open_log
+from caselog.api.log import CaseLog, open_log
 from caselog.demo import DemoConfig, generate
 from caselog.interchange import to_line
+from caselog.storage import open_store
 
 HERE = Path(__file__).resolve().parent
 SMALL = 10_000
@@ -140,8 +141,11 @@ def fresh(db: Path) -> Path:
 # -- the steps run in child processes ------------------------------------------------
 
 
-def step_caselog(db: Path, source: Path) -> None:
-    """(a) `open_log(...).ingest(path)`, timed; prints the figures as JSON."""
+def step_caselog(db: Path, source: Path, *, encrypted: bool = True) -> None:
+    """(a) `open_log(...).ingest(path)`, timed; prints the figures as JSON.
+
+    `encrypted=False` is (a'): the same with personal fields in clear (`keys=False`).
+    """
     total = source.stat().st_size
     checked, shown = 0, 0
 
@@ -157,7 +161,7 @@ def step_caselog(db: Path, source: Path) -> None:
 
     rss_start = peak_rss_mb()
     started, cpu_started = time.perf_counter(), time.process_time()
-    log = open_log(f"sqlite:///{db}", actor="bench")
+    log = CaseLog(open_store(f"sqlite:///{db}", keys=None if encrypted else False), actor="bench")
     result = log.ingest(source, progress=progress)
     log.close()
     seconds = time.perf_counter() - started
@@ -285,6 +289,10 @@ def run(workdir: Path, events: int, seed: int, lookups: int, repeat: int) -> Non
         b = run_step(workdir, baselines, "floor", fresh(dbs["floor"]), big.path)
         pairs.append((rate(a) / rate(b), a, b))
     ratio, a, b = sorted(pairs, key=lambda pair: pair[0])[(repeat - 1) // 2]  # the median
+    say("(a') caselog ingest with encryption off (personal fields in clear)")
+    a_clear = run_step(
+        workdir, me, "--step", "caselog-clear", fresh(workdir / "clear.db"), big.path
+    )
     say("(c) plain eventsourcing Application")
     c_db = fresh(dbs["eventsourcing"])
     c = run_step(workdir, baselines, "eventsourcing", c_db, big.path, big.index)
@@ -325,12 +333,14 @@ def run(workdir: Path, events: int, seed: int, lookups: int, repeat: int) -> Non
             f"{'events/s':>11}{'peakMB':>9}{'baseMB':>8}{'dbMB':>9}"
         ),
         ingest_row("(a) caselog CaseLog.ingest", a, dbs["caselog"]),
+        ingest_row("(a') the same, encryption off", a_clear, workdir / "clear.db"),
         ingest_row("(b) floor: pydantic + sqlite3", b, dbs["floor"]),
         ingest_row("(c) eventsourcing Application.save", c, dbs["eventsourcing"]),
         *extra,
         "",
         f"a/b = {ratio:.2f} (target >= {FLOOR_TARGET:.2f}: {verdict}); each run: {each}",
         f"a/c = {rate(a) / rate(c):.2f}",
+        f"encryption (a vs a'): {rate(a_clear) / rate(a) - 1:+.1%} time per event",
         "cpu%: the step's CPU time / wall time (well below 100: waits on I/O or other load)",
         "peakMB: peak RSS of the step's process; baseMB: its RSS after imports",
         "",
@@ -360,8 +370,12 @@ def main() -> None:
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("step_args", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.step == "caselog":
-        step_caselog(Path(args.step_args[0]), Path(args.step_args[1]))
+    if args.step in {"caselog", "caselog-clear"}:
+        step_caselog(
+            Path(args.step_args[0]),
+            Path(args.step_args[1]),
+            encrypted=args.step == "caselog",
+        )
         return
     if args.step == "lookup":
         db, index, lookups, seed = args.step_args

@@ -60,8 +60,13 @@ def postgres_available() -> str | None:
 
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A PostgreSQL URL whose schema is fresh for this test and dropped after it."""
+def postgres_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    """A PostgreSQL URL whose schema is fresh for this test and dropped after it.
+
+    Its personal fields get a key store of their own (`CASELOG_KEY_STORE`, inherited by
+    the test's subprocesses too): a PostgreSQL log has none by default (docs/security.md).
+    """
+    monkeypatch.setenv("CASELOG_KEY_STORE", str(tmp_path / "postgres.keys"))
     reason = postgres_available()
     if reason is not None:
         if os.environ.get("CI", "").lower() == "true":

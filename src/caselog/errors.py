@@ -9,7 +9,7 @@ CaselogError
 ├── HistoryError                          contradicts the structure of a stream
 │   ├── UnknownReferenceError (LookupError)   a referenced id is not in the stream
 │   ├── PlacementEndsBeforeStartError         a placement ends before it began
-│   ├── PurgedSubjectError                    the subject's records were purged
+│   ├── PurgedSubjectError                    a retention class purged a second time
 │   ├── InvalidCorrectionError                a correction that cannot apply
 │   └── HistoricalOrderError                  registered_at breaks the log's order (D3)
 ├── DuplicateEventError (ValueError)      an event_id already stored with another payload
@@ -19,6 +19,7 @@ CaselogError
 ├── UnknownStatusError (ValueError)       a status that is not one of `Status`
 ├── SettingsError (ValueError)            an invalid settings file or value
 ├── CheckpointError (ValueError)          a checkpoint file that cannot be used
+├── PurgeRefusedError                     the law keeps these records, or not yet
 └── StorageError                          the log could not be read or written
     ├── UnsupportedStoreError (ValueError)    an unknown or malformed store URL
     ├── StoreNotFoundError (LookupError)      no log there: reading never creates one
@@ -28,7 +29,8 @@ CaselogError
     ├── LogBusyError (TimeoutError)           another writer held the lock too long: retry
     ├── NeedsUpgradeError                     made before the hash chain: caselog upgrade
     ├── StorageFullError                      the disk (or temp dir) of the store is full
-    └── UnchainedEventError (TypeError)       a recorder given a plain StoredEvent
+    ├── UnchainedEventError (TypeError)       a recorder given a plain StoredEvent
+    └── KeyUnavailableError                   no master key, or it opens no key here
 ```
 
 Every error carries its data as attributes, not only in the message, so callers can act
@@ -126,7 +128,10 @@ class PlacementEndsBeforeStartError(HistoryError):
 
 
 class PurgedSubjectError(HistoryError):
-    """Nothing can be recorded for a subject whose records were purged (gallring)."""
+    """A retention class of a case file purged (gallring) a second time (D5).
+
+    Later events about the child are accepted; only the class's second purge is not.
+    """
 
 
 class InvalidCorrectionError(HistoryError):
@@ -358,4 +363,20 @@ class UnchainedEventError(StorageError, TypeError):
 
     eventsourcing's `StoredEvent` lacks the log's own columns (`event_id`, `ingested_by`);
     caselog's recorders take `PendingEvent`s and refuse anything else rather than drop it.
+    """
+
+
+class KeyUnavailableError(StorageError):
+    """The keys of personal fields cannot be used here: nothing was written (issue 13).
+
+    No master key is at hand (`CASELOG_MASTER_KEY`, `CASELOG_MASTER_KEY_FILE`, or the key
+    file beside the key store), or the one given does not open the key store.
+    """
+
+
+class PurgeRefusedError(CaselogError):
+    """A purge (gallring) the law does not allow: the message names the rule.
+
+    Placement records and the research sample are kept; a purge before its duty arose is
+    early; records stored in clear cannot be shredded. Nothing was destroyed.
     """

@@ -123,6 +123,15 @@ def parse_object(
         for name in LOG_ASSIGNED
         if name in data
     ]
+    if "withheld" in data:
+        return [
+            Problem(
+                line,
+                "withheld",
+                "exported without its personal fields, which cannot be imported: "
+                "export with --personal (personal=True) to move a log",
+            )
+        ]
     registered_at: datetime | None = None
     if "registered_at" in data:
         data = dict(data)
@@ -279,9 +288,20 @@ def input_schema(*, historical: bool = False) -> dict[str, Any]:
     return line_schema(historical=historical)
 
 
-def to_line(event: Event, *, registered_at: datetime | None = None) -> str:
-    """Render an event as one JSON Lines line (the inverse of `parse_line`)."""
+def to_line(
+    event: Event, *, registered_at: datetime | None = None, withheld: frozenset[str] = frozenset()
+) -> str:
+    """Render an event as one JSON Lines line (the inverse of `parse_line`).
+
+    `withheld` personal fields (by path, `replacement.reasons`) are left out and named in
+    a `withheld` member: such a line is for reading, and an import refuses it.
+    """
     data = event.model_dump(mode="json", exclude_none=True)
+    for path in withheld:
+        head, _, rest = path.partition(".")
+        (data[head] if rest else data).pop(rest or head, None)
+    if withheld:
+        data["withheld"] = sorted(withheld)
     if registered_at is not None:
         data["registered_at"] = registered_at.isoformat()
     return json.dumps(data, ensure_ascii=False)

@@ -30,16 +30,30 @@ def test_a_batch_may_hold_a_case_file_and_its_purge() -> None:
     assert check_batch("child:c1", [], [talk("t1"), talk("t2"), purge()]) == []
 
 
-def test_an_event_after_the_purge_in_a_batch_is_refused() -> None:
-    """An event that follows the purge in the same batch would reopen the file."""
-    ((index, violation),) = check_batch("child:c1", [], [talk("t1"), purge(), talk("t2")])
+def test_an_event_after_the_purge_is_accepted() -> None:
+    """D5: a purge closes its class only; a later event about the child is recordable."""
+    assert check_batch("child:c1", [], [talk("t1"), purge(), talk("t2")]) == []
+    assert check_batch("child:c1", [talk("t1"), purge()], [talk("t2")]) == []
+
+
+def test_a_second_purge_of_a_class_is_refused_in_order() -> None:
+    """A class is purged once: a second purge, stored first or earlier in the batch, is not."""
+    ((index, violation),) = check_batch("child:c1", [], [purge("g"), talk("t"), purge("h")])
     assert index == 2
-    assert (
-        violation.reason == "child:c1 was purged (records_purged 'g'); nothing more can be recorded"
+    assert violation.field == "retention_class"
+    assert violation.reason == (
+        "the general records of child:c1 were already purged (records_purged 'g'); "
+        "a second purge of that class is refused"
     )
+    assert [i for i, _ in check_batch("child:c1", [purge("g")], [purge("h")])] == [0]
 
 
-def test_an_event_for_a_stored_purged_file_is_refused() -> None:
-    """Once the purge is stored, every later batch for that child is refused."""
-    found = check_batch("child:c1", [talk("t1"), purge()], [talk("t2")])
-    assert [index for index, _ in found] == [0]
+def test_other_classes_may_still_be_purged() -> None:
+    """Purging is per retention class (D5): the general purge leaves investigation open."""
+    other = RecordsPurged(
+        event_id="i",
+        occurred_on=date(2024, 3, 10),
+        retention_class=RetentionClass.INVESTIGATION,
+        **CHILD,
+    )
+    assert check_batch("child:c1", [purge("g")], [other]) == []

@@ -2,7 +2,7 @@
 
 Aggregates guard structure only: every referenced id exists in the stream (earlier events
 plus the whole batch, in any order), corrections fit their targets, retractions never form
-a cycle, a placement does not end before it began and nothing follows a purge. A legally
+a cycle, a placement does not end before it began and a class is purged once. A legally
 non-compliant fact is always accepted.
 """
 
@@ -330,16 +330,20 @@ def test_a_correction_moving_a_start_after_its_end_is_flagged() -> None:
     assert flagged(stored, [correction(stored[0], "k3", occurred_on="2019-06-01")]) == []
 
 
-def test_nothing_is_recorded_after_a_purge() -> None:
-    """Every event after `records_purged`, stored or in the same batch, is flagged."""
+def test_a_class_is_purged_once() -> None:
+    """D5: events after `records_purged` are accepted; a second purge of its class is not."""
     purged = ev("records_purged", "g1")
-    found = check_batch(STREAM, [report("r1"), purged], [ev("visit_made", "v1")])
+    assert flagged([report("r1"), purged], [ev("visit_made", "v1")]) == []
+    found = check_batch(STREAM, [report("r1"), purged], [ev("records_purged", "g2")])
     [(index, violation)] = found
-    assert (index, violation.field, violation.error) == (0, "", PurgedSubjectError)
+    assert (index, violation.field, violation.error) == (0, "retention_class", PurgedSubjectError)
     assert violation.reason == (
-        "child:c-1001 was purged (records_purged 'g1'); nothing more can be recorded"
+        "the general records of child:c-1001 were already purged (records_purged 'g1'); "
+        "a second purge of that class is refused"
     )
-    assert flagged([], [purged, ev("visit_made", "v1")]) == [(1, "", PurgedSubjectError)]
+    assert flagged([], [purged, ev("records_purged", "g2")]) == [
+        (1, "retention_class", PurgedSubjectError)
+    ]
     assert flagged([report("r1")], [purged]) == []
 
 

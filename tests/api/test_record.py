@@ -109,18 +109,22 @@ def test_structural_errors_are_typed(log: CaseLog) -> None:
     assert len(log.history("child:c1")) == 1
 
 
-def test_nothing_is_recorded_after_a_purge(log: CaseLog) -> None:
-    """Once a case file is purged (gallring), nothing more can be recorded in it."""
-    log.record(
-        RecordsPurged(
-            event_id="g",
+def test_a_class_is_purged_once_and_the_child_stays_recordable(log: CaseLog) -> None:
+    """D5: after a purge, later events about the child are accepted; a second purge is not."""
+
+    def purged(event_id: str) -> RecordsPurged:
+        return RecordsPurged(
+            event_id=event_id,
             occurred_on=date(2024, 3, 10),
             retention_class=RetentionClass.GENERAL,
             **CHILD,
         )
-    )
-    with pytest.raises(PurgedSubjectError, match="child:c1 was purged"):
-        log.record(PrivateTalkHeld(event_id="t", occurred_on=date(2024, 3, 11), **CHILD))
+
+    log.record(purged("g"))
+    later = log.record(PrivateTalkHeld(event_id="t", occurred_on=date(2024, 3, 11), **CHILD))
+    assert later.stream_version == 2
+    with pytest.raises(PurgedSubjectError, match="general records of child:c1 were already"):
+        log.record(purged("g2"))
 
 
 def test_re_recording_is_idempotent_and_reuse_is_refused(log: CaseLog) -> None:

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -27,6 +28,7 @@ from caselog.dates import end_of_day_utc
 from caselog.errors import StoreNotFoundError
 from caselog.interchange import ParsedLine, parse_line
 from caselog.interchange import to_line as interchange_to_line
+from caselog.storage.sealing import SEALED
 
 DEMO_CHILDREN = 30
 CASELOG = str(Path(sys.executable).with_name("caselog"))
@@ -68,13 +70,30 @@ def opened(url: str) -> CaseLog:
 
 
 def stored(log: CaseLog) -> list[tuple[Any, ...]]:
-    """What a log holds, position aside: every event, its stream slot, its time, its bytes."""
+    """What a log holds, position aside: every event, its stream slot, its time, its bytes.
+
+    Sealed payloads (issue 13) differ in every log (random nonces, the log's own keys):
+    of those, the bytes left in clear and the names of the sealed fields are compared.
+    """
     records = list(log.events())
     payloads = log.store.stored_payloads([r.event.event_id for r in records])
     return [
-        (r.event, r.stream, r.stream_version, r.recorded_at, payloads[r.event.event_id])
+        (
+            r.event,
+            r.stream,
+            r.stream_version,
+            r.recorded_at,
+            _comparable(*payloads[r.event.event_id]),
+        )
         for r in records
     ]
+
+
+def _comparable(topic: str, state: bytes) -> tuple[str, object]:
+    if not state.startswith(SEALED):
+        return topic, state
+    data = orjson.loads(state)
+    return topic, {**data, "$sealed": sorted(data["$sealed"]["fields"])}
 
 
 def assert_same_log(original: str, copy: str) -> None:
@@ -116,7 +135,7 @@ def test_export_then_historical_ingest_rebuilds_the_same_log(
     target_url = str(request.getfixturevalue("postgres_url")) if target == "postgres" else new_db
     out = io.StringIO()
     with opened(source_url) as log:
-        count = log.export(out)
+        count = log.export(out, personal=True)
         assert count == log.store.count()
     with open_log(target_url, actor="copy") as copy:
         result = copy.ingest(out.getvalue().splitlines(), historical=True)
@@ -130,7 +149,7 @@ def test_export_piped_into_historical_ingest_gives_the_same_compliance(
     """`caselog export | caselog ingest --historical -` with real processes and a real pipe."""
     env = {"CASELOG_ACTOR": "tester", "PATH": str(Path(CASELOG).parent)}
     with subprocess.Popen(
-        [CASELOG, "export", "--db", demo_db], stdout=subprocess.PIPE, env=env
+        [CASELOG, "export", "--personal", "--db", demo_db], stdout=subprocess.PIPE, env=env
     ) as exporting:
         ingesting = subprocess.run(
             [CASELOG, "ingest", "--historical", "-", "--db", new_db],
@@ -172,7 +191,7 @@ def exported_lines(text: str) -> list[ParsedLine]:
 
 def test_each_line_carries_its_recorded_at_in_utc(demo_db: str) -> None:
     """`registered_at` is the `recorded_at` as RFC 3339 in UTC, never decreasing."""
-    result = run("export", "--db", demo_db)
+    result = run("export", "--personal", "--db", demo_db)
     assert result.exit_code == 0
     assert result.stderr == ""
     with opened(demo_db) as log:
@@ -191,7 +210,7 @@ def test_each_line_carries_its_recorded_at_in_utc(demo_db: str) -> None:
 def test_export_to_a_file_says_how_many(demo_db: str, tmp_path: Path) -> None:
     """A FILE argument writes there (UTF-8, Unix line ends) and prints the count on stdout."""
     path = tmp_path / "backup.jsonl"
-    result = run("export", str(path), "--db", demo_db)
+    result = run("export", str(path), "--personal", "--db", demo_db)
     with opened(demo_db) as log:
         count = log.store.count()
     assert (result.exit_code, result.stdout) == (0, f"exported {count} event(s) to {path}\n")
@@ -206,9 +225,9 @@ def test_a_gz_file_is_compressed_and_ingest_reads_it_back(
 ) -> None:
     """`export log.jsonl.gz` writes gzip; `ingest --historical log.jsonl.gz` reads it."""
     path = tmp_path / "log.jsonl.gz"
-    assert run("export", str(path), "--db", demo_db).exit_code == 0
+    assert run("export", str(path), "--personal", "--db", demo_db).exit_code == 0
     assert path.read_bytes()[:2] == b"\x1f\x8b"
-    plain = run("export", "--db", demo_db).stdout
+    plain = run("export", "--personal", "--db", demo_db).stdout
     assert gzip.decompress(path.read_bytes()).decode("utf-8") == plain
     result = run("ingest", "--historical", str(path), "--db", new_db)
     assert result.exit_code == 0, result.output
@@ -220,7 +239,7 @@ def test_exporting_into_the_same_log_again_stores_nothing_twice(
 ) -> None:
     """Re-sending an export to its own log is safe: every event is already stored (D6)."""
     copy = f"sqlite:///{tmp_path / 'again.db'}"
-    lines = run("export", "--db", demo_db).stdout.encode("utf-8")
+    lines = run("export", "--personal", "--db", demo_db).stdout.encode("utf-8")
     assert run("ingest", "--historical", "-", "--db", copy, stdin=lines).exit_code == 0
     again = run("ingest", "--historical", "-", "--db", copy, stdin=lines)
     count = len(lines.splitlines())
@@ -232,7 +251,7 @@ def test_case_exports_one_case_file(demo_db: str, new_db: str) -> None:
     with opened(demo_db) as log:
         case_id = "child-000003"
         expected = [r.event.event_id for r in log.history(f"child:{case_id}")]
-    result = run("export", "--case", case_id, "--db", demo_db)
+    result = run("export", "--case", case_id, "--personal", "--db", demo_db)
     assert result.exit_code == 0
     parsed = exported_lines(result.stdout)
     assert [p.event.event_id for p in parsed] == expected
@@ -271,7 +290,7 @@ def test_a_missing_log_is_an_error_and_nothing_is_created(tmp_path: Path) -> Non
 
 def test_known_at_exports_what_the_log_held_then(demo_db: str) -> None:
     """`--known-at` cuts the log at a transaction time: a prefix of the log."""
-    result = run("export", "--known-at", "2016-12-31", "--db", demo_db)
+    result = run("export", "--known-at", "2016-12-31", "--personal", "--db", demo_db)
     assert result.exit_code == 0
     cut = end_of_day_utc(date(2016, 12, 31))
     with opened(demo_db) as log:
@@ -359,3 +378,29 @@ def test_a_failed_export_leaves_the_file_as_it_was(
     assert failing_after == 500
     assert path.read_text(encoding="utf-8") == "the previous export\n"
     assert [p.name for p in tmp_path.iterdir()] == ["backup.jsonl"]
+
+
+def test_without_personal_the_export_withholds_personal_fields(demo_db: str) -> None:
+    """Issue 13: an export holds no personal field in clear unless asked for it, by name."""
+    with opened(demo_db) as log:
+        named = [
+            r
+            for r in log.events()
+            if r.event.type == "case_file_opened" and r.event.__dict__["name"] is not None
+        ]
+    assert named
+    withheld = run("export", "--db", demo_db).stdout
+    given = run("export", "--personal", "--db", demo_db).stdout
+    for record in named[:20]:
+        name = record.event.__dict__["name"]
+        number = record.event.__dict__["personal_identity_number"]
+        assert name in given
+        assert number not in withheld
+    first = next(line for line in withheld.splitlines() if '"case_file_opened"' in line)
+    assert '"withheld": ["name", "personal_identity_number"]' in first
+    refused = run("ingest", "--historical", "-", "--db", "sqlite://", stdin=first.encode())
+    assert refused.exit_code == 1
+    assert (
+        "line 1, field withheld: exported without its personal fields, which cannot be "
+        "imported: export with --personal (personal=True) to move a log"
+    ) in " ".join(refused.stderr.split())

@@ -76,7 +76,8 @@ def blocks(page: Path) -> list[Block]:
 
 def run_cli(args: list[str]) -> Result:
     """Run `caselog ARGS` as a shell in a pipe would: no colour, 80 columns, no env."""
-    result = CliRunner().invoke(cli.app, args, env={"CASELOG_URL": None, "CASELOG_ACTOR": None})
+    env = {"CASELOG_URL": None, "CASELOG_ACTOR": None, "CASELOG_PURPOSE": None}
+    result = CliRunner().invoke(cli.app, args, env=env)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result

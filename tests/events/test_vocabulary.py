@@ -57,7 +57,7 @@ ALL_TAGS: Final = [
 
 ENVELOPE: Final = {"event_id", "type", "occurred_on", "actor"}
 _TABLE: Final = {  # RULES.md §4.25, one line per row of the table where it fits
-    "case_file_opened": "child_id born_on",
+    "case_file_opened": "child_id born_on personal_identity_number name",  # issue 13
     "report_received":
         "child_id reporter_category mandatory_reporter violence_exposure close_relative",
     "application_received": "child_id applicant",

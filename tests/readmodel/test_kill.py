@@ -111,10 +111,13 @@ def url(path: Path) -> str:
 
 
 def copy(source: Path, target: Path) -> Path:
-    """A copy of a closed SQLite log (no journal beside it)."""
+    """A copy of a closed SQLite log (no journal beside it), with its keys beside it."""
     for suffix in ("-journal", "-wal"):
         assert not source.with_name(source.name + suffix).exists(), f"{source} is not closed"
     shutil.copyfile(source, target)
+    for suffix in (".keys", ".key"):  # the key store and its master key (issue 13)
+        if (keys := source.with_name(source.name + suffix)).exists():
+            shutil.copyfile(keys, target.with_name(target.name + suffix))
     return target
 
 

@@ -218,6 +218,8 @@ def test_a_log_made_before_the_chain_is_upgraded_in_place(url: str) -> None:
     """An older caselog's log (no chain columns, no id) takes writes only once upgraded.
 
     `upgrade` links what is there; the events read back unchanged, and the log verifies.
+    Such a log had no access log either: reading it is refused until the upgrade makes
+    one, since every read must be recorded (loggkontroll).
     """
     with open_log(url, actor="inspector") as log:
         before = [(r.position, r.recorded_at, r.event) for r in log.events()]
@@ -226,12 +228,15 @@ def test_a_log_made_before_the_chain_is_upgraded_in_place(url: str) -> None:
         raw.run("ALTER TABLE caselog_events DROP COLUMN hash")
         raw.run("ALTER TABLE caselog_events DROP COLUMN prev_position")
         raw.run("DROP TABLE caselog_meta")
+        raw.run("DROP TABLE caselog_access")
     finally:
         raw.close()
     with open_log(url, actor="sw-1") as log:
         assert log.store.log_id is None
         with pytest.raises(NeedsUpgradeError, match="run `caselog upgrade`"):
             log.ingest([report("late", "2024-01-05")])
+        with pytest.raises(NeedsUpgradeError, match="before the access log"):
+            log.events()
         position, head = log.store.upgrade()
         assert position == EVENTS
         found = verify(log.store)

@@ -6,7 +6,8 @@ The owner makes the log and the roles (`caselog init --roles`); users are made i
 * the writer appends (its appends take turns on an advisory lock, which needs no table
   rights), keeps the read models current, and cannot UPDATE, DELETE or TRUNCATE events;
 * the reader reads, verifies and answers from current read models; it cannot write, and
-  when the read models are behind the log the replay answers, with a notice saying why.
+  when the read models are behind the log the replay answers, with a notice saying why;
+* both record every read in the access log (loggkontroll), and cannot change a recorded one.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from psycopg import sql
 from caselog.api import ManualClock, open_log
 from caselog.api.integrity import init, verify
 from caselog.api.read_model import ReferenceNotice
-from caselog.errors import StorageError
+from caselog.errors import NeedsUpgradeError, StorageError
 from caselog.events import ViolenceExposure
 from tests.rules.builders import assessed, report
 
@@ -103,3 +104,61 @@ def test_the_reader_reads_and_cannot_write(users: tuple[str, str, str]) -> None:
         with pytest.warns(ReferenceNotice, match="may not bring them up to date"):
             behind = log.obligations(on=date(2024, 2, 1))
         assert behind.rows == log.obligations(on=date(2024, 2, 1), reference=True).rows
+
+
+def test_every_read_of_a_role_is_recorded_and_cannot_be_undone(
+    users: tuple[str, str, str],
+) -> None:
+    """Reader and writer record their reads (loggkontroll); neither may change or remove one."""
+    owner, writer, reader = users
+    clock = ManualClock(datetime(2024, 1, 3, tzinfo=UTC))
+    with open_log(writer, actor="intake", clock=clock) as log:
+        log.ingest([report("r1", "2024-01-02")])
+        log.timeline("c1")
+    with open_log(reader, actor="inspector", clock=clock, purpose="tillsyn") as log:
+        found = log.obligations(on=date(2024, 2, 1), case_id="c1")
+        assert {o.rule_id for o in found} >= {"R01"}
+        assert [(a.actor, a.what, a.case_id, a.purpose) for a in log.access_log()] == [
+            ("intake", "timeline", "c1", None),
+            ("inspector", "obligations", "c1", "tillsyn"),
+            ("inspector", "access_log", None, "tillsyn"),
+        ]
+        checked = verify(log.store)
+        assert checked.access is not None
+        assert (checked.ok, checked.access.events) == (True, 3)
+    for url in (writer, reader):
+        base, _, schema = url.partition("?schema=")
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+            for statement in (
+                "UPDATE caselog_access SET purpose = 'x'",
+                "DELETE FROM caselog_access",
+                "TRUNCATE caselog_access",
+                "ALTER TABLE caselog_access DISABLE TRIGGER USER",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    conn.execute(statement)
+    with open_log(owner, actor="owner") as log:
+        assert [a.actor for a in log.access_log(actor="inspector")] == ["inspector"] * 2
+
+
+def test_an_access_log_made_by_upgrade_is_open_to_the_roles(users: tuple[str, str, str]) -> None:
+    """Roles made before the access log: `upgrade` grants them it, and reading resumes."""
+    owner, _, reader = users
+    base, _, schema = owner.partition("?schema=")
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP TABLE {}.caselog_access").format(sql.Identifier(schema)))
+    clock = ManualClock(datetime(2024, 1, 3, tzinfo=UTC))
+    with (
+        open_log(reader, actor="inspector", clock=clock) as log,
+        pytest.raises(NeedsUpgradeError, match="before the access log"),
+    ):
+        log.obligations(on=date(2024, 2, 1))
+    with open_log(owner, actor="owner") as log:
+        log.store.upgrade()
+    with open_log(reader, actor="inspector", clock=clock) as log:
+        log.obligations(on=date(2024, 2, 1))
+        assert [(a.actor, a.what) for a in log.access_log()] == [
+            ("inspector", "obligations"),
+            ("inspector", "access_log"),
+        ]

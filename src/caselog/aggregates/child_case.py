@@ -2,7 +2,9 @@
 
 Structure only: referenced reports, investigations, placements, care decisions, custody
 decisions, restrictions and interventions must exist in the case file; a placement cannot
-end before it began; nothing can be recorded after the case file was purged (gallring).
+end before it began; a retention class is purged (gallring) once (D5): a second purge of
+the same class is refused, while later events about the child are accepted and start a
+new data key and a new retention clock.
 """
 
 from __future__ import annotations
@@ -89,17 +91,17 @@ class ChildCase(StreamAggregate):
     """placement_id → {"start"|"end": event_id}: which events bound each placement."""
     dates: dict[str, date] = field(default_factory=dict)
     """event_id → occurred_on (as last corrected) of placement starts and ends."""
-    purged_by: str | None = None
-    """The `records_purged` event that closed the case file, if any."""
-    after_purge: list[tuple[int, str]] = field(default_factory=list)
-    """(line, event_id) of batch events that came after the purge in log order."""
+    purged: dict[str, str] = field(default_factory=dict)
+    """retention class → the `records_purged` event that purged it (stored or batched)."""
+    purged_twice: list[tuple[int, str, str]] = field(default_factory=list)
+    """(line, class, first purge's event_id) of batch purges of a class already purged."""
 
     def add(self, event: Event) -> None:
         """Fold one event, remembering placement bounds and the purge."""
         # Exact type checks: this runs once per ingested event (events are final classes).
         kind = type(event)
-        if kind is RecordsPurged and self.purged_by is None:
-            self.purged_by = event.event_id
+        if kind is RecordsPurged:
+            self.purged.setdefault(event.retention_class.value, event.event_id)  # type: ignore[union-attr]
         super().add(event)
         if kind is EventCorrected:
             fact, event_id = event.replacement, event.target_event_id  # type: ignore[union-attr]
@@ -111,28 +113,28 @@ class ChildCase(StreamAggregate):
             self.dates[event_id] = fact.occurred_on
 
     def add_to_batch(self, event: Event, line: int = 0) -> None:
-        """Fold a batch event in; one that follows a purge in log order is refused later.
+        """Fold a batch event in; a purge of a class already purged is refused later.
 
-        Order matters here, unlike for references: the events a batch holds before its
-        purge are the case file being closed, those after it would reopen it.
+        Order matters here, unlike for references: a purge earlier in the batch (or
+        stored) makes a later purge of the same class a second one.
         """
-        if self.purged_by is not None:
-            self.after_purge.append((line, event.event_id))
+        if type(event) is RecordsPurged:
+            kept = event.retention_class.value
+            if (first := self.purged.get(kept)) is not None:
+                self.purged_twice.append((line, kept, first))
+            else:
+                self.purged[kept] = event.event_id
         super().add_to_batch(event, line)
 
     def verify(self) -> Iterator[tuple[int, Violation]]:
-        """Also: nothing recorded after the purge (gallring)."""
-        refused = {event_id for _, event_id in self.after_purge}
-        for line, _ in self.after_purge:
+        """Also: each retention class is purged (gallring) once (D5)."""
+        for line, kept, first in self.purged_twice:
             reason = (
-                f"{self.stream} was purged (records_purged {self.purged_by!r}); "
-                "nothing more can be recorded"
+                f"the {kept} records of {self.stream} were already purged "
+                f"(records_purged {first!r}); a second purge of that class is refused"
             )
-            yield line, Violation("", reason, PurgedSubjectError)
-        for pending in self.batch:
-            if pending.event_id not in refused:
-                for violation in self.check(pending):
-                    yield pending.line, violation
+            yield line, Violation("retention_class", reason, PurgedSubjectError)
+        yield from super().verify()
 
     def references(self, event: Event) -> list[Reference]:
         """Single ids and id lists that must resolve in the case file."""

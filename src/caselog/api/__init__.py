@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from caselog.api.access import AccessSample
 from caselog.api.clock import ManualClock, resolve_known_at, system_clock
 from caselog.api.ingest import IngestResult
 from caselog.api.log import CaseLog, open_log
 from caselog.api.obligations import COLUMNS, Obligations
+from caselog.storage.access_log import Access
 
 __all__ = [
     "COLUMNS",
+    "Access",
+    "AccessSample",
     "CaseLog",
     "IngestResult",
     "ManualClock",

@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Final
 from caselog.errors import UnknownCaseError
 from caselog.interchange import to_line
 from caselog.storage import require_log
+from caselog.storage.sealing import personal_values
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -40,8 +41,14 @@ def export(
     case_id: str | None = None,
     known_at: datetime | None = None,
     progress: ExportProgress | None = None,
+    personal: bool = False,
 ) -> int:
     """Write the events recorded up to `known_at` (all by default) as JSON Lines.
+
+    Personal fields (issue 13) are written only with `personal=True`, in clear — moving a
+    log needs them, an inspection does not; without it they are left out and named in
+    each line's `withheld` (an import refuses such lines). Fields a purge erased, or that
+    cannot be opened here, are always withheld.
 
     `out` is a writable text stream, or a path: a file whose name ends in `.gz` is
     gzip-compressed, and a file is written whole or not at all (it appears, or is
@@ -63,12 +70,12 @@ def export(
         records = store.read_log(known_at=known_at)
         total = store.count() if known_at is None else None
     if not isinstance(out, str | Path):
-        return _write(records, out, total, progress)
+        return _write(records, out, total, progress, personal=personal)
     path = Path(out)
     partial = path.with_name(f".{path.name}.part")
     try:
         with _open_text(partial, compressed=path.suffix == ".gz") as handle:
-            written = _write(records, handle, total, progress)
+            written = _write(records, handle, total, progress, personal=personal)
         partial.replace(path)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -88,11 +95,22 @@ def _write(
     out: IO[str],
     total: int | None,
     progress: ExportProgress | None,
+    *,
+    personal: bool,
 ) -> int:
     written = 0
     lines: list[str] = []
     for record in records:
-        lines.append(to_line(record.event, registered_at=record.recorded_at.astimezone(UTC)))
+        withheld = record.erased | record.sealed
+        if not personal:
+            withheld |= personal_values(record.event).keys()
+        lines.append(
+            to_line(
+                record.event,
+                registered_at=record.recorded_at.astimezone(UTC),
+                withheld=withheld,
+            )
+        )
         if len(lines) == _LINES_PER_WRITE:
             written += _flush(lines, out)
             if progress is not None:

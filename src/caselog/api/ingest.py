@@ -35,6 +35,7 @@ from caselog.events import EventModel
 from caselog.interchange import ParsedLine, parse_event, parse_line, parse_object
 from caselog.storage import LogRow, canonical_payload, topic_of
 from caselog.storage.port import chunked
+from caselog.storage.sealing import same_payload, seal
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
     from caselog.events import Event
     from caselog.storage import EventStore
+    from caselog.storage.keyring import LogKeys
 
     Progress = Callable[[str, int, int | None], None]
     """(stage, done, total): `checking` counts input bytes or items, `writing` rows."""
@@ -167,7 +169,7 @@ def _check(
         for parsed, stream in zip(chunk, streams, strict=True):
             event = parsed.event
             payload = canonical_payload(event)
-            if not _is_new(plan, parsed, payload, stored, seen):
+            if not _is_new(plan, parsed, payload, stored, seen, store.keys):
                 continue
             if parsed.registered_at is not None and (problem := order.check(parsed)):
                 plan.problem(problem)
@@ -178,7 +180,7 @@ def _check(
                     stream,
                     heads[stream],
                     topic_of(event),
-                    payload,
+                    seal(event, payload, store.keys),  # the spool holds no personal text
                     event.event_id,
                     parsed.registered_at,
                 )
@@ -199,6 +201,7 @@ def _is_new(
     payload: bytes,
     stored: dict[str, tuple[str, bytes]],
     seen: dict[str, int],
+    keys: LogKeys,
 ) -> bool:
     """Idempotency (D6): skip an event already stored or repeated with the same payload.
 
@@ -207,7 +210,7 @@ def _is_new(
     """
     event_id = parsed.event.event_id
     if (previous := stored.get(event_id)) is not None:
-        if previous[1] == payload:
+        if same_payload(previous[1], payload, keys):
             plan.already_stored += 1
         else:
             reason = f"{event_id!r} is already stored with another payload"

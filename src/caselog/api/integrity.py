@@ -9,11 +9,12 @@ removed, the log rolled back or rewritten whole).
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Final
 
 from caselog.errors import CheckpointError, NeedsUpgradeError, UnsupportedStoreError
 from caselog.storage import require_log
+from caselog.storage.access_log import AccessStore, access_chain_id
 from caselog.storage.chain import Checkpoint, Verified, verify_rows
 
 if TYPE_CHECKING:
@@ -42,8 +43,23 @@ def verify(
     against: Checkpoint | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Verified:
-    """Recompute the whole chain, streaming; the first break, if any, with its position."""
-    return verify_rows(log_id_of(store), store.chain_rows(), against=against, progress=progress)
+    """Recompute the whole chain, streaming; the first break, if any, with its position.
+
+    The access log's chain (loggkontroll) is verified too, and reported apart:
+    `Verified.access` (None for a log made before the access log).
+    """
+    found = verify_rows(log_id_of(store), store.chain_rows(), against=against, progress=progress)
+    return replace(found, access=verify_access(store))
+
+
+def verify_access(store: EventStore) -> Verified | None:
+    """Recompute the access log's chain; None when the log has no access log yet.
+
+    Its `events` count the reads; the checkpoint covers only the events (docs/security.md).
+    """
+    if not isinstance(store, AccessStore) or not store.has_access_table():
+        return None
+    return verify_rows(access_chain_id(log_id_of(store)), store.access_chain_rows())
 
 
 def checkpoint(store: EventStore, now: datetime) -> Checkpoint:

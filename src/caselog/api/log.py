@@ -12,9 +12,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Self, cast
 
 from caselog.aggregates import aggregate_for
+from caselog.api.access import case_of, checked_actor, checked_purpose, read_access
 from caselog.api.clock import resolve_known_at, system_clock
 from caselog.api.export import export as export_events
 from caselog.api.ingest import IngestResult, ingest
+from caselog.api.personal import children_numbered
+from caselog.api.purge import PurgeItem, purge_case, purge_due, purge_plan
+from caselog.api.purge import today as purge_today
 from caselog.api.questions import ComplianceQuestions
 from caselog.api.read_model import ReadModels
 from caselog.errors import (
@@ -23,7 +27,8 @@ from caselog.errors import (
     InvalidEventError,
     Problem,
 )
-from caselog.events import EventModel, Recorded
+from caselog.events import EventModel, Recorded, RetentionClass
+from caselog.events.pnr import normalize_pnr
 from caselog.interchange import parse_event
 from caselog.projections import (
     CaseState,
@@ -35,6 +40,7 @@ from caselog.projections import (
 )
 from caselog.rules.settings import DEFAULT_SETTINGS, Settings
 from caselog.storage import canonical_payload, open_store, row_for
+from caselog.storage.sealing import same_payload
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -57,13 +63,21 @@ class CaseLog(ComplianceQuestions):
         actor: str,
         clock: Callable[[], datetime] | None = None,
         settings: Settings | None = None,
+        purpose: str | None = None,
     ) -> None:
-        """Wrap an open store; `actor` is who records (and, later, who reads)."""
-        if not actor:
-            msg = "an actor is required: who records and reads the log"
-            raise ValueError(msg)
+        """Wrap an open store; `actor` is who records and reads, `purpose` why it reads.
+
+        Every read is recorded in the access log with both (loggkontroll,
+        `caselog.api.access`); each is 1–256 characters, one of them visible, with no
+        control or format characters.
+
+        Raises:
+            ValueError: no actor, or an actor or purpose that is blank, too long or holds
+                control characters.
+        """
         self.store = store
-        self.actor = actor
+        self.actor = checked_actor(actor)
+        self.purpose = checked_purpose(purpose)
         self.clock = clock or system_clock
         self.settings = settings or DEFAULT_SETTINGS
         self.read_models = ReadModels(store, self.settings, self.clock)
@@ -102,7 +116,9 @@ class CaseLog(ComplianceQuestions):
         stream = event.stream
         stored = self.store.stored_payloads([event.event_id])
         if event.event_id in stored:
-            if stored[event.event_id][1] != canonical_payload(event):
+            if not same_payload(
+                stored[event.event_id][1], canonical_payload(event), self.store.keys
+            ):
                 raise DuplicateEventError(event.event_id)
             return next(
                 r for r in self.store.read_streams([stream]) if r.event.event_id == event.event_id
@@ -122,7 +138,9 @@ class CaseLog(ComplianceQuestions):
         version = max((r.stream_version for r in existing), default=0) + 1
         try:
             appended = self.store.append(
-                [row_for(event, version)], clock=self.clock, ingested_by=self.actor
+                [row_for(event, version, keys=self.store.keys)],
+                clock=self.clock,
+                ingested_by=self.actor,
             )
         except ConcurrencyConflictError:
             raise ConcurrencyConflictError([stream]) from None
@@ -175,16 +193,23 @@ class CaseLog(ComplianceQuestions):
 
     # -- queries ----------------------------------------------------------------------
 
+    @read_access
     def history(
         self, *streams: str, known_at: date | datetime | None = None
     ) -> list[Recorded[Event]]:
         """The events of the given streams recorded up to `known_at`, in log order."""
-        return self.store.read_streams(streams, known_at=self._moment(known_at))
+        moment = self._moment(known_at)
+        self._accessed("history", case_of(streams), streams=streams, known_at=moment)
+        return self.store.read_streams(streams, known_at=moment)
 
+    @read_access
     def events(self, *, known_at: date | datetime | None = None) -> Iterator[Recorded[Event]]:
         """Every event in the log recorded up to `known_at`, in log order."""
-        return self.store.read_log(known_at=self._moment(known_at))
+        moment = self._moment(known_at)
+        self._accessed("events", known_at=moment)
+        return self.store.read_log(known_at=moment)
 
+    @read_access
     def case(
         self,
         case_id: str,
@@ -202,6 +227,7 @@ class CaseLog(ComplianceQuestions):
             UnknownCaseError: the log has never held anything about this child.
         """
         moment = self._moment(known_at)
+        self._accessed("case", case_id, on=on, known_at=moment, reference=reference)
         if not reference:
             found = self.read_models.case_state(case_id, on=on, known_at=moment)
             if found is not None:
@@ -211,6 +237,7 @@ class CaseLog(ComplianceQuestions):
             case_id, as_of(stored, on=on, known_at=moment), on=on, known_at=moment
         )
 
+    @read_access
     def timeline(
         self, case_id: str, *, known_at: date | datetime | None = None
     ) -> list[TimelineEntry]:
@@ -220,6 +247,7 @@ class CaseLog(ComplianceQuestions):
         are listed with it, each entry under its own stream.
         """
         moment = self._moment(known_at)
+        self._accessed("timeline", case_id, known_at=moment)
         own = self._case_history(case_id)
         matters = self.store.read_streams(self.store.streams("matter:"), known_at=moment)
         about = matters_about(case_id, matters, known_at=moment)
@@ -247,6 +275,7 @@ class CaseLog(ComplianceQuestions):
 
     # -- export -----------------------------------------------------------------------
 
+    @read_access
     def export(
         self,
         out: str | Path | IO[str],
@@ -254,20 +283,77 @@ class CaseLog(ComplianceQuestions):
         case_id: str | None = None,
         known_at: date | datetime | None = None,
         progress: ExportProgress | None = None,
+        personal: bool = False,
     ) -> int:
         """Write the events recorded up to `known_at` as JSON Lines, in log order.
 
         Each line carries its `registered_at` (the `recorded_at`, UTC), so `ingest(...,
         historical=True)` into a new log reads it back as the same log (docs/export.md).
         `out` is a text stream or a path (`.gz`: compressed; written whole or not at
-        all); `case_id` keeps one child's case file. Returns how many events were written.
+        all); `case_id` keeps one child's case file. Personal fields are written, in
+        clear, only with `personal=True` (recorded in the access log); otherwise each
+        line names them in `withheld`. Returns how many events were written.
 
         Raises:
             StoreNotFoundError: there is no log at this URL (an export never creates one).
             UnknownCaseError: `case_id` names no case file in the log.
         """
         moment = None if known_at is None else resolve_known_at(known_at, self.clock)
-        return export_events(self.store, out, case_id=case_id, known_at=moment, progress=progress)
+        self._accessed("export", case_id, known_at=moment, personal=personal)
+        return export_events(
+            self.store, out, case_id=case_id, known_at=moment, progress=progress, personal=personal
+        )
+
+    @read_access
+    def children_numbered(self, personal_identity_number: str) -> list[str]:
+        """The child ids whose case file carries this personal identity number.
+
+        Looked up through a keyed hash, never in clear (`caselog.api.personal`); the read
+        is recorded in the access log without the number.
+
+        Raises:
+            ValueError: not a valid personal identity number (the message says why).
+            KeyUnavailableError: the log's keys are not at hand here.
+        """
+        normalize_pnr(personal_identity_number)  # a malformed number is no read: not recorded
+        self._accessed("cases", None, by="personal_identity_number")
+        return children_numbered(self.store, personal_identity_number)
+
+    # -- purging (gallring) -----------------------------------------------------------
+
+    def purge(
+        self,
+        *,
+        dry_run: bool = False,
+        on: date | None = None,
+        case_id: str | None = None,
+        retention_class: RetentionClass | str | None = None,
+    ) -> list[PurgeItem]:
+        """Destroy the keys whose retention ran out today, and record `RecordsPurged`.
+
+        What is due is what R23 says (`caselog.api.purge`); `dry_run` lists it without
+        changing anything, and only a dry run may look ahead (`on`). `case_id` (with a
+        `retention_class`, default general) purges one case file's class, or refuses.
+
+        Raises:
+            PurgeRefusedError: `case_id`'s class is kept by law (the rule is named), not
+                due, or stored in clear.
+            ValueError: `on` without `dry_run`.
+        """
+        if on is not None and not dry_run:
+            msg = "a purge runs on today's date; `on` is only for a dry run (planning ahead)"
+            raise ValueError(msg)
+        day = on or purge_today(self)
+        if case_id is not None:
+            kept = RetentionClass(retention_class or RetentionClass.GENERAL)
+            if dry_run:
+                return [
+                    i
+                    for i in purge_plan(self, day)
+                    if (i.case_id, i.retention_class) == (case_id, kept)
+                ]
+            return [purge_case(self, case_id, kept, day)]
+        return purge_plan(self, day) if dry_run else purge_due(self, day)
 
 
 def open_log(
@@ -277,6 +363,7 @@ def open_log(
     clock: Callable[[], datetime] | None = None,
     settings: Settings | None = None,
     create: bool | None = None,
+    purpose: str | None = None,
 ) -> CaseLog:
     """Open the log at `url` (default `sqlite:///caselog.db`, i.e. `./caselog.db`).
 
@@ -285,10 +372,18 @@ def open_log(
     mistyped path cannot answer like an empty log. `create=True` creates it at once;
     `create=False` requires it to exist, and raises at once if it does not.
 
+    Every read is recorded in the log's access log with `actor` and `purpose` (why it is
+    read; optional), and the log is not read without an actor (loggkontroll).
+
     Raises:
         UnsupportedStoreError: the URL names no backend caselog has.
         StoreNotFoundError: `create=False` and there is no log at `url`.
         StorageError: the store cannot be opened; for PostgreSQL `ServerUnreachableError`,
             `AuthenticationFailedError` or `DatabaseMissingError` say why.
+        ValueError: no actor, or an actor or purpose that cannot be recorded.
     """
-    return CaseLog(open_store(url, create=create), actor=actor, clock=clock, settings=settings)
+    actor, purpose = checked_actor(actor), checked_purpose(purpose)  # before opening anything
+    return CaseLog(
+        open_store(url, create=create), actor=actor, clock=clock, settings=settings,
+        purpose=purpose,
+    )  # fmt: skip

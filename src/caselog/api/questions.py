@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from caselog.api.access import AccessRecording, read_access, searched
 from caselog.api.clock import resolve_known_at
 from caselog.api.obligations import Obligations
 from caselog.api.query import RULE_ARGUMENTS, cases_of, reference_obligations, statuses
@@ -29,14 +30,18 @@ if TYPE_CHECKING:
     from caselog.storage import EventStore
 
 
-class ComplianceQuestions:
-    """What the law asks of the log on a date, as known at a time (mixed into `CaseLog`)."""
+class ComplianceQuestions(AccessRecording):
+    """What the law asks of the log on a date, as known at a time (mixed into `CaseLog`).
+
+    Each question is recorded in the access log once it was checked (`AccessRecording`).
+    """
 
     store: EventStore
     settings: Settings
     clock: Callable[[], datetime]
     read_models: ReadModels
 
+    @read_access
     def obligations(
         self,
         *,
@@ -60,13 +65,14 @@ class ComplianceQuestions:
             UnknownCaseError: `case_id` names no case file (close ids are suggested).
             StoreNotFoundError: nothing was ever written to the log's URL.
         """
-        wanted, moment = self._asked(known_at, case_id, rule, status)
+        wanted, moment = self._asked("obligations", on, known_at, case_id, rule, status, reference)
         if not reference:
             answered = self.read_models.answer(on, moment, case_id=case_id, rule=rule, want=wanted)
             if answered is not None:
                 return Obligations(stored=answered)
         return Obligations(self._replayed(on, moment, case_id, rule, wanted))
 
+    @read_access
     def summary(
         self,
         *,
@@ -82,7 +88,7 @@ class ComplianceQuestions:
         The read models count in the database, without fetching a row; the arguments and
         errors are those of `obligations`.
         """
-        wanted, moment = self._asked(known_at, case_id, rule, status)
+        wanted, moment = self._asked("summary", on, known_at, case_id, rule, status, reference)
         if not reference:
             counted = self.read_models.summary(on, moment, case_id=case_id, rule=rule, want=wanted)
             if counted is not None:
@@ -90,6 +96,7 @@ class ComplianceQuestions:
         found = self._replayed(on, moment, case_id, rule, wanted)
         return Counter((o.rule_id, o.status) for o in found)
 
+    @read_access
     def cases(
         self,
         *,
@@ -105,10 +112,12 @@ class ComplianceQuestions:
         to `{}`. `search` keeps the ids that contain it, ignoring case: it matches case ids
         only, never names or any other content (RULES.md §7.3).
         """
+        moment = self._moment(known_at)
+        self._accessed("cases", on=on, known_at=moment, search=searched(search))
         return cases_of(
             self.store,
             on=on,
-            known_at=self._moment(known_at),
+            known_at=moment,
             settings=self.settings,
             search=search,
         )
@@ -127,15 +136,25 @@ class ComplianceQuestions:
 
     def _asked(
         self,
+        what: str,
+        on: date,
         known_at: date | datetime | None,
         case_id: str | None,
         rule: str | None,
         status: Status | str | Iterable[Status | str] | None,
+        reference: bool,  # noqa: FBT001
     ) -> tuple[frozenset[Status] | None, datetime]:
-        """A compliance question checked: its statuses and its moment, or the error."""
+        """A compliance question checked and recorded: its statuses and moment, or the error.
+
+        Recorded once its rule and statuses are valid, before its case is looked for: a
+        question about a case that is not there is still an attempt to read it.
+        """
         if rule is not None and rule not in RULE_ARGUMENTS:
             raise UnknownRuleError(rule, known=list(RULES_BY_ID))
         wanted, moment = statuses(status), self._moment(known_at)
+        self._accessed(
+            what, case_id, on=on, known_at=moment, rule=rule, status=wanted, reference=reference
+        )
         if case_id is not None:
             self._require_case(case_id)
         return wanted, moment

@@ -1,12 +1,23 @@
 """The `caselog` command line: thin wrappers over `CaseLog`, rendered with rich.
 
 Every command takes `--db URL` (default `sqlite:///caselog.db`, or `$CASELOG_URL`) and
-`--actor` (who is recording or reading; `$CASELOG_ACTOR`, else `cli:<user>`).
+`--actor` (who is recording or reading; `$CASELOG_ACTOR`, else `cli:<user>`); the commands
+that read take `--purpose` (why; `$CASELOG_PURPOSE`), kept with each read in the access log.
 """
 
 from __future__ import annotations
 
-from caselog.cli import cases, compliance, demo, export, integrity, log, read_models
+from caselog.cli import (
+    access_log,
+    cases,
+    compliance,
+    demo,
+    export,
+    integrity,
+    log,
+    purge,
+    read_models,
+)
 from caselog.cli.app import app
 
 __all__ = ["app", "main"]
@@ -19,6 +30,8 @@ _COMMANDS = (
     export,
     read_models,
     integrity,
+    access_log,
+    purge,
 )  # importing a module registers its commands
 
 

@@ -117,6 +117,14 @@ Db = Annotated[
 Actor = Annotated[
     str | None, typer.Option(envvar="CASELOG_ACTOR", help="Who records or reads the log.")
 ]
+Purpose = Annotated[
+    str | None,
+    typer.Option(
+        envvar="CASELOG_PURPOSE",
+        metavar="TEXT",
+        help="Why the log is read: kept with the read in the access log (loggkontroll).",
+    ),
+]
 KnownAt = Annotated[
     str | None,
     typer.Option(
@@ -258,6 +266,7 @@ def open_or_exit(
     settings: Settings | None = None,
     *,
     create: bool | None = None,
+    purpose: str | None = None,
 ) -> CaseLog:
     """Open the log, or print why not and exit 2.
 
@@ -265,10 +274,15 @@ def open_or_exit(
     default (`create=None`) a missing log is created by the first write (`ingest`,
     `demo`), and a query before that fails with `StoreNotFoundError` (exit 2) leaving
     nothing behind; `create=False` requires the log at once, `create=True` creates it.
+    An actor or purpose that cannot be recorded (blank, control characters, too long) is
+    a usage error too: every read is recorded with them (loggkontroll).
     """
     try:
-        return open_log(db, actor=actor_of(actor), clock=clock, settings=settings, create=create)
-    except CaselogError as error:
+        return open_log(
+            db, actor=actor_of(actor), clock=clock, settings=settings, create=create,
+            purpose=purpose,
+        )  # fmt: skip
+    except (CaselogError, ValueError) as error:
         consoles.err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
         raise typer.Exit(2) from None
 

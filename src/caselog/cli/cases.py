@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -24,6 +25,7 @@ from caselog.cli.app import (
     Format,
     KnownAt,
     LangOption,
+    Purpose,
     Trimmed,
     Zone,
     app,
@@ -64,19 +66,40 @@ def cases(
     with_findings: Annotated[
         bool, typer.Option("--with-findings", help="Only cases with findings on --on.")
     ] = False,
+    pnr: Annotated[
+        str | None,
+        typer.Option(
+            "--pnr",
+            metavar="YYYYMMDD-NNNN",
+            help="Only the child with this personal identity number (a keyed-hash lookup).",
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.TABLE,
     lang: LangOption = Lang.EN,
     db: Db = None,
     actor: Actor = None,
+    purpose: Purpose = None,
 ) -> None:
     """List the case files (child ids), with their findings on a date by status."""
     day = parse_date(on, "--on") if on else swedish_date(datetime.now(UTC))
     moment = parse_known_at(known_at)
-    with open_or_exit(db, actor) as log, working(f"judging duties on {day}"):
+    with open_or_exit(db, actor, purpose=purpose) as log, working(f"judging duties on {day}"):
         try:
+            numbered = None if pnr is None else set(log.children_numbered(pnr))
             listed = log.cases(on=day, known_at=moment, search=search)
         except CaselogError as error:
             raise fail(error) from None
+        except ValueError as error:  # the number itself (caselog's errors are caught above)
+            consoles.err.print(f"[red]error:[/red] --pnr: {escape(str(error))}", highlight=False)
+            raise typer.Exit(2) from None
+    if numbered is not None:
+        if not numbered:
+            consoles.err.print(
+                "[red]error:[/red] no case file carries that personal identity number "
+                "(or its records were purged)"
+            )
+            raise typer.Exit(1)
+        listed = {case_id: counts for case_id, counts in listed.items() if case_id in numbered}
     if with_findings:
         listed = {case_id: counts for case_id, counts in listed.items() if counts}
     rows = [
@@ -132,12 +155,13 @@ def case(
     reference: Reference = False,
     db: Db = None,
     actor: Actor = None,
+    purpose: Purpose = None,
 ) -> None:
     """Show a case's state on a date, as the log showed it at --known-at."""
     day = parse_date(on, "--on") if on else swedish_date(datetime.now(UTC))
     moment = parse_known_at(known_at)
     zone = parse_zone(tz)
-    with open_or_exit(db, actor) as log, notices():
+    with open_or_exit(db, actor, purpose=purpose) as log, notices():
         try:
             state = log.case(case_id, on=day, known_at=moment, reference=reference)
         except CaselogError as error:
@@ -180,11 +204,12 @@ def timeline(
     tz: Zone = DEFAULT_ZONE,
     db: Db = None,
     actor: Actor = None,
+    purpose: Purpose = None,
 ) -> None:
     """List a case's events with both time axes; mark late registrations and corrections."""
     moment = parse_known_at(known_at)
     zone = parse_zone(tz)
-    with open_or_exit(db, actor) as log:
+    with open_or_exit(db, actor, purpose=purpose) as log:
         try:
             entries = log.timeline(case_id, known_at=moment)
         except CaselogError as error:

@@ -27,6 +27,7 @@ from caselog.cli.app import (
     Format,
     KnownAt,
     LangOption,
+    Purpose,
     Trimmed,
     app,
     consoles,
@@ -121,6 +122,7 @@ def compliance(
     reference: Reference = False,
     db: Db = None,
     actor: Actor = None,
+    purpose: Purpose = None,
 ) -> None:
     """Judge every legal duty on a date: findings by default, everything with --all."""
     day = parse_date(on, "--on") if on else swedish_date(datetime.now(UTC))
@@ -134,7 +136,7 @@ def compliance(
         consoles.err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
         raise typer.Exit(2) from None
     with (
-        open_or_exit(db, actor, settings=loaded) as log,
+        open_or_exit(db, actor, settings=loaded, purpose=purpose) as log,
         working(f"judging duties on {day}"),
         notices(),
     ):

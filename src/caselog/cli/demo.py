@@ -23,6 +23,7 @@ from caselog.cli.app import (
 )
 from caselog.cli.catalogue import Catalogue
 from caselog.cli.compliance import write_summary
+from caselog.cli.purge import announce_master_key
 from caselog.cli.read_models import keep_current, notices
 from caselog.dates import swedish_date
 from caselog.demo import DemoConfig, DemoSummary, generate
@@ -73,6 +74,7 @@ def demo(
         except CaselogError as error:
             raise fail(error) from None
         url = log.url
+        announce_master_key(log)
         recorded = f"recorded {written} event(s) about {summary.children} children into {url}"
         already = f" ({skipped} were already there)" if skipped else ""
         consoles.out.print(Trimmed(Text(recorded + already)))

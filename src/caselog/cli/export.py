@@ -14,6 +14,7 @@ from caselog.cli.app import (
     Actor,
     Db,
     KnownAt,
+    Purpose,
     app,
     consoles,
     fail,
@@ -53,12 +54,22 @@ def export_command(
     format_: Annotated[
         ExportFormat, typer.Option("--format", help="jsonl: one event per line, as ingest reads.")
     ] = ExportFormat.JSONL,
+    personal: Annotated[
+        bool,
+        typer.Option(
+            "--personal",
+            help="Write personal fields in clear (to move a log); else each line names them "
+            "in `withheld`.",
+        ),
+    ] = False,
     db: Db = None,
     actor: Actor = None,
+    purpose: Purpose = None,
 ) -> None:
     """Write the log's events as JSON Lines, in log order, each with its registered_at.
 
-    `caselog ingest --historical` reads the output back into a new log as the same log.
+    `caselog ingest --historical` reads the output back into a new log as the same log
+    when it was written with --personal.
     """
     if on is not None and format_ is ExportFormat.JSONL:
         msg = (
@@ -67,7 +78,7 @@ def export_command(
         )
         raise typer.BadParameter(msg, param_hint="--on")
     moment = parse_known_at(known_at)
-    with open_or_exit(db, actor, create=False) as log, progress_bar() as bar:
+    with open_or_exit(db, actor, create=False, purpose=purpose) as log, progress_bar() as bar:
         task = bar.add_task("exporting", total=None)
 
         def progress(done: int, total: int | None) -> None:
@@ -75,10 +86,14 @@ def export_command(
 
         try:
             if file != "-":
-                written = log.export(file, case_id=case, known_at=moment, progress=progress)
+                written = log.export(
+                    file, case_id=case, known_at=moment, progress=progress, personal=personal
+                )
             else:
                 written = _to_stdout(
-                    lambda out: log.export(out, case_id=case, known_at=moment, progress=progress)
+                    lambda out: log.export(
+                        out, case_id=case, known_at=moment, progress=progress, personal=personal
+                    )
                 )
         except CaselogError as error:
             bar.stop()

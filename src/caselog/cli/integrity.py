@@ -3,8 +3,9 @@
 `verify` recomputes the hash chain over every stored byte and names the first position
 where it breaks and what was done there; `--against FILE` also proves that the log still
 extends a checkpoint kept elsewhere (which catches removed newest events and a rewritten
-chain). Exit codes: 0 verified, 4 tampering found, 2 the log or the checkpoint cannot be
-read.
+chain). The access log's own chain (loggkontroll) is verified too, and reported on a line
+of its own. Exit codes: 0 verified, 4 tampering found (in either chain), 2 the log or the
+checkpoint cannot be read.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from caselog.api.integrity import upgrade as upgrade_log
 from caselog.api.integrity import verify as verify_log
 from caselog.cli.app import Actor, Db, Trimmed, app, consoles, fail, open_or_exit, progress_bar
 from caselog.errors import CaselogError
-from caselog.storage.chain import Checkpoint
+from caselog.storage.chain import Checkpoint, Verified
 
 EXIT_TAMPERED: Final = 4
 
@@ -37,7 +38,7 @@ def verify(
     db: Db = None,
     actor: Actor = None,
 ) -> None:
-    """Recompute the hash chain: prove that no event was edited, removed, added or moved."""
+    """Recompute the hash chains: prove no event or read was edited, removed, added or moved."""
     try:
         point = None if against is None else read_checkpoint(against)
     except CaselogError as error:
@@ -59,12 +60,33 @@ def verify(
         consoles.err.print(
             f"the chain holds up to position {found.position} ({found.events} event(s))"
         )
+        _say_access(found.access)
         raise typer.Exit(EXIT_TAMPERED)
     consoles.out.print(f"verified {found.events} event(s) of log {found.log_id}")
     consoles.out.print(f"the chain holds up to position {found.position}")
     consoles.out.print(f"head {found.head.hex()}")
     if point is not None:
         consoles.out.print(f"the log extends the checkpoint at position {point.position}")
+    if not _say_access(found.access):
+        raise typer.Exit(EXIT_TAMPERED)
+
+
+def _say_access(found: Verified | None) -> bool:
+    """Say how far the access log's chain holds (stdout) or where it breaks (stderr)."""
+    if found is None:
+        consoles.out.print("access log: none yet (a log made before it: run `caselog upgrade`)")
+        return True
+    if found.problem is None:
+        consoles.out.print(f"access log: {found.events} read(s), chain ok")
+        return True
+    problem = found.problem
+    said = Text("access log: TAMPERED", style="red")
+    said.append(f" at position {problem.position} ({problem.kind}): {problem.detail}")
+    consoles.err.print(Trimmed(said), highlight=False)
+    consoles.err.print(
+        f"access log: the chain holds up to position {found.position} ({found.events} read(s))"
+    )
+    return False
 
 
 @app.command()

@@ -17,6 +17,7 @@ from caselog.cli.app import (
     open_or_exit,
     progress_bar,
 )
+from caselog.cli.purge import announce_master_key
 from caselog.cli.read_models import keep_current
 from caselog.errors import CaselogError
 from caselog.events.schema import schema_text
@@ -78,6 +79,7 @@ def ingest_command(
                 keep_current(log)
         except CaselogError as error:
             raise fail(error) from None
+        announce_master_key(log)
     consoles.out.print(
         f"read {result.read} line(s): wrote {result.written}, "
         f"already stored {result.already_stored}, repeated {result.repeated_in_batch}"

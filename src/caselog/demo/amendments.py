@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Final
 
 from caselog.dates import add_months, add_years, swedish_date
 from caselog.demo.ledger import stream_of
+from caselog.demo.people import identity
 from caselog.demo.summary import Pattern
 from caselog.events import (
     CaseFileOpened,
@@ -97,7 +98,8 @@ def _correct(case: CaseFile, events: list[Event]) -> None:
             shifted = add_months(event.born_on, case.rng.choice((-1, 1)))
             if shifted > event.occurred_on:
                 shifted = add_months(event.born_on, -1)
-            choices.append((event, {"born_on": shifted}))
+            # The number names the birth date: a corrected date corrects the number too.
+            choices.append((event, {"born_on": shifted, **identity(event.child_id, shifted)}))
         elif isinstance(event, ReportReceived):
             swap = _MANDATORY_SWAPS[event.reporter_category]
             choices.append((event, {"reporter_category": swap}))

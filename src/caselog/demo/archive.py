@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Final
 
+from caselog.demo.people import identity
 from caselog.demo.summary import Pattern
 from caselog.events import (
     CaseFileOpened,
@@ -72,6 +73,7 @@ def write_boxed_child(
             actor=_REGISTRAR,
             child_id=child_id,
             born_on=born_on,
+            **identity(child_id, born_on),
         ),
         at=when,
     )

@@ -29,6 +29,7 @@ from caselog.demo.casefile import (
 )
 from caselog.demo.investigation import investigate
 from caselog.demo.municipality import stream_rng
+from caselog.demo.people import identity
 from caselog.demo.summary import Pattern
 from caselog.events import (
     Applicant,
@@ -146,6 +147,7 @@ def _open_file(case: CaseFile, day: date) -> datetime:
             actor=case.intake_worker,
             child_id=case.child_id,
             born_on=case.born_on,
+            **identity(case.child_id, case.born_on),
         ),
         at=when,
     )

@@ -24,6 +24,7 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
+    PrivateAttr,
     Strict,
     StringConstraints,
 )
@@ -41,6 +42,8 @@ Id = Annotated[str, StringConstraints(strict=True, pattern=ID_PATTERN)]
 MunicipalityCode = Annotated[str, StringConstraints(strict=True, pattern=r"^[0-9]{4}$")]
 """SCB's municipality code (kommunkod): four digits, e.g. 2083 for Hedemora."""
 Text = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=10_000)]
+Name = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=256)]
+"""A person's name: personal data, stored encrypted (see `Personal`)."""
 Flag = Annotated[bool, Strict()]
 """A JSON boolean: `true` or `false`, never `"yes"`, `"false"` or `1`."""
 
@@ -262,10 +265,24 @@ class EventModel(BaseModel):
     existed, sent again, is still recognised byte for byte (D6) and reads back unchanged.
     """
 
+    personal: ClassVar[tuple[str, ...]] = ()
+    """The class's personal fields (personuppgifter, OSL 26 kap.): free text, names, the
+    personal identity number. They are stored encrypted and can be shredded (issue 13);
+    no rule or projection needs their content, only (R05) whether they were given."""
+
     event_id: Id = Field(default_factory=new_event_id)
     type: str
     occurred_on: Day
     actor: Actor
+
+    @property
+    def withheld(self) -> frozenset[str]:
+        """The personal fields that were given but cannot be read here (see `Personal`)."""
+        return frozenset()
+
+    def has(self, name: str) -> bool:
+        """Whether field `name` was given, even if its content is withheld."""
+        return self.__dict__[name] is not None
 
     @property
     def subject_ids(self) -> dict[str, str]:
@@ -296,6 +313,29 @@ class EventModel(BaseModel):
 def subject_fields(cls: type[EventModel]) -> tuple[str, ...]:
     """The subject-id fields a class has, in stream-choosing order."""
     return tuple(name for name in SUBJECT_FIELDS if name in cls.model_fields)
+
+
+class Personal(EventModel):
+    """An event with personal fields (`personal`), which may read back withheld.
+
+    A field whose key was destroyed by a purge (gallring) reads as None and is named in
+    `Recorded.erased`; one whose key is not at hand (no master key) reads as None and is
+    named in `Recorded.sealed`. Either way `has()` still says it was given, so a rule that
+    asks for presence (R05's `reasons`) judges the same before and after a purge. The
+    private attribute lives only on these few classes: on every event it would double
+    the cost of decoding (measured with pydantic 2).
+    """
+
+    _withheld: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @property
+    def withheld(self) -> frozenset[str]:
+        """The personal fields that were given but cannot be read here."""
+        return self._withheld
+
+    def has(self, name: str) -> bool:
+        """Whether field `name` was given, even if its content is withheld."""
+        return self.__dict__[name] is not None or name in self._withheld
 
 
 class ChildEvent(EventModel):
@@ -353,6 +393,10 @@ class Recorded(Generic[E]):
     position: int
     recorded_at: datetime
     ingested_by: str
+    erased: frozenset[str] = frozenset()
+    """Personal fields whose key a purge (gallring) destroyed: they read as None."""
+    sealed: frozenset[str] = frozenset()
+    """Personal fields this reader cannot decrypt (the master key is not at hand)."""
 
 
 def without_empty_additions(event: EventModel, data: dict[str, Any]) -> dict[str, Any]:

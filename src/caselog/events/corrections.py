@@ -9,7 +9,7 @@ their own `occurred_on` is the day the correction was decided and does not filte
 
 from __future__ import annotations
 
-from typing import Any, Literal, Self
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic import (
     ConfigDict,
@@ -24,6 +24,7 @@ from caselog.events.base import (
     SUBJECT_FIELDS,
     EventModel,
     Id,
+    Personal,
     Text,
     present,
     without_empty_additions,
@@ -90,8 +91,10 @@ class EventCorrected(_TargetsEvent):
         return self
 
 
-class EventRetracted(_TargetsEvent):
+class EventRetracted(_TargetsEvent, Personal):
     """A retraction (makulering): the target should never have been recorded."""
 
     type: Literal["event_retracted"] = "event_retracted"
     reasons: Text
+
+    personal: ClassVar[tuple[str, ...]] = ("reasons",)

@@ -7,11 +7,11 @@ Statutes: SoL (2001:453) 6 kap. 7 b–c §§, 16 kap. 6 f §; SoL (2025:400) 22 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import StringConstraints
 
-from caselog.events.base import ChildEvent, Id, Text
+from caselog.events.base import ChildEvent, Id, Personal, Text
 
 
 class VisitPlace(StrEnum):
@@ -38,11 +38,13 @@ Quarter = Annotated[str, StringConstraints(strict=True, pattern=r"^[0-9]{4}-Q[1-
 """A calendar quarter, `2024-Q1`."""
 
 
-class SocialWorkerAssigned(ChildEvent):
+class SocialWorkerAssigned(ChildEvent, Personal):
     """A designated social worker (särskilt utsedd socialsekreterare) was assigned."""
 
     type: Literal["social_worker_assigned"] = "social_worker_assigned"
     social_worker: Text
+
+    personal: ClassVar[tuple[str, ...]] = ("social_worker",)
 
 
 class VisitMade(ChildEvent):

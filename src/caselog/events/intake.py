@@ -7,9 +7,12 @@ Statutes: SoL (2001:453) 11 kap. 1, 1 a §§ and 14 kap. 1 b §; SoL (2025:400) 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import ClassVar, Literal, Self
 
-from caselog.events.base import ChildEvent, Day, Flag, Id, Text
+from pydantic import model_validator
+
+from caselog.events.base import ChildEvent, Day, Flag, Id, Name, Personal, Text
+from caselog.events.pnr import PersonalIdentityNumber, pnr_birth_date
 
 
 class ReporterCategory(StrEnum):
@@ -59,11 +62,34 @@ class PreAssessmentReason(StrEnum):
     OTHER = "other"
 
 
-class CaseFileOpened(ChildEvent):
-    """A case file (personakt) was opened for a child; `born_on` feeds age-based duties."""
+class CaseFileOpened(ChildEvent, Personal):
+    """A case file (personakt) was opened for a child; `born_on` feeds age-based duties.
+
+    `personal_identity_number` (personnummer or samordningsnummer) and `name` let a case
+    system link its own records; both are personal data, stored encrypted, looked up only
+    through a keyed hash (`caselog cases --pnr`), and never needed by a rule. `born_on`
+    stays readable: the rules count ages from it.
+    """
 
     type: Literal["case_file_opened"] = "case_file_opened"
     born_on: Day
+    personal_identity_number: PersonalIdentityNumber | None = None
+    name: Name | None = None
+
+    added_fields: ClassVar[frozenset[str]] = frozenset({"personal_identity_number", "name"})
+    personal: ClassVar[tuple[str, ...]] = ("personal_identity_number", "name")
+
+    @model_validator(mode="after")
+    def _born_as_numbered(self) -> Self:
+        """The personal identity number names the birth date: it must be `born_on`."""
+        pnr = self.personal_identity_number
+        if pnr is not None and (day := pnr_birth_date(pnr)) != self.born_on:
+            msg = (
+                f"personal_identity_number: it names the birth date {day}, "
+                f"but born_on is {self.born_on}"
+            )
+            raise ValueError(msg)
+        return self
 
 
 class ReportReceived(ChildEvent):
@@ -99,7 +125,7 @@ class ProtectionAssessmentDocumented(ChildEvent):
     outcome: ProtectionOutcome
 
 
-class PreAssessmentExtended(ChildEvent):
+class PreAssessmentExtended(ChildEvent, Personal):
     """The initial assessment (förhandsbedömning) was extended for exceptional reasons.
 
     SoL (2025:400) 20 kap. 2 §: only for synnerliga skäl; workload never counts.
@@ -110,6 +136,8 @@ class PreAssessmentExtended(ChildEvent):
     until_on: Day
     reason_code: PreAssessmentReason
     reasons: Text
+
+    personal: ClassVar[tuple[str, ...]] = ("reasons",)
 
 
 class FeedbackRequested(ChildEvent):
@@ -126,9 +154,11 @@ class FeedbackGiven(ChildEvent):
     report_event_id: Id
 
 
-class FeedbackRefused(ChildEvent):
+class FeedbackRefused(ChildEvent, Personal):
     """Feedback to the reporter was refused as inappropriate (olämpligt)."""
 
     type: Literal["feedback_refused"] = "feedback_refused"
     report_event_id: Id
     reasons: Text
+
+    personal: ClassVar[tuple[str, ...]] = ("reasons",)

@@ -6,11 +6,11 @@ Statutes: SoL (2001:453) 11 kap. 1–2 §§; SoL (2025:400) 14 kap. 2 §, 20 kap
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from caselog.events.base import ChildEvent, Day, Decider, Id, Text
+from caselog.events.base import ChildEvent, Day, Decider, Id, Personal, Text
 
 
 class InvestigationOutcome(StrEnum):
@@ -38,13 +38,15 @@ class InvestigationOpened(ChildEvent):
     decided_by: Decider
 
 
-class InvestigationNotOpened(ChildEvent):
+class InvestigationNotOpened(ChildEvent, Personal):
     """A decision not to open an investigation (beslut att inte inleda utredning)."""
 
     type: Literal["investigation_not_opened"] = "investigation_not_opened"
     report_event_ids: list[Id] = Field(min_length=1)
     decided_by: Decider
     reasons: Text
+
+    personal: ClassVar[tuple[str, ...]] = ("reasons",)
 
 
 class GuardiansInformed(ChildEvent):
@@ -54,15 +56,17 @@ class GuardiansInformed(ChildEvent):
     investigation_id: Id
 
 
-class InformationDeferred(ChildEvent):
+class InformationDeferred(ChildEvent, Personal):
     """Informing those concerned was deferred for special reasons (särskilda skäl)."""
 
     type: Literal["information_deferred"] = "information_deferred"
     investigation_id: Id
     reasons: Text
 
+    personal: ClassVar[tuple[str, ...]] = ("reasons",)
 
-class InvestigationExtended(ChildEvent):
+
+class InvestigationExtended(ChildEvent, Personal):
     """A decision to extend the investigation for a set time (förlängning av utredningstid).
 
     SoL (2001:453) 11 kap. 2 § 2 st.; SoL (2025:400) 20 kap. 3 §. Recorded even without
@@ -73,6 +77,8 @@ class InvestigationExtended(ChildEvent):
     investigation_id: Id
     new_due_on: Day | None = None
     reasons: Text | None = None
+
+    personal: ClassVar[tuple[str, ...]] = ("reasons",)
     decided_by: Decider
 
 

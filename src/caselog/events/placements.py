@@ -11,7 +11,16 @@ from typing import ClassVar, Literal, Self
 
 from pydantic import ConfigDict, model_validator
 
-from caselog.events.base import ChildEvent, DecidedBy, Decider, HomeType, Id, MunicipalityCode, Text
+from caselog.events.base import (
+    ChildEvent,
+    DecidedBy,
+    Decider,
+    HomeType,
+    Id,
+    MunicipalityCode,
+    Personal,
+    Text,
+)
 
 
 class CareBasis(StrEnum):
@@ -134,7 +143,7 @@ class PlacementEnded(ChildEvent):
     added_fields: ClassVar[frozenset[str]] = frozenset({"reason"})
 
 
-class EmergencyHomeStayExtended(ChildEvent):
+class EmergencyHomeStayExtended(ChildEvent, Personal):
     """Special reasons (särskilda skäl) to keep a child in an emergency home (jourhem).
 
     SoL (2001:453) 6 kap. 6 § 4 st.; SoL (2025:400) 22 kap. 4 §.
@@ -143,6 +152,8 @@ class EmergencyHomeStayExtended(ChildEvent):
     type: Literal["emergency_home_stay_extended"] = "emergency_home_stay_extended"
     placement_id: Id
     reasons: Text
+
+    personal: ClassVar[tuple[str, ...]] = ("reasons",)
     decided_by: Decider
 
 
@@ -223,8 +234,10 @@ class RegionNotified(ChildEvent):
     type: Literal["region_notified"] = "region_notified"
 
 
-class HealthExaminationNotNeeded(ChildEvent):
+class HealthExaminationNotNeeded(ChildEvent, Personal):
     """A health examination notice was judged unnecessary (obehövligt)."""
 
     type: Literal["health_examination_not_needed"] = "health_examination_not_needed"
     reasons: Text
+
+    personal: ClassVar[tuple[str, ...]] = ("reasons",)

@@ -83,6 +83,14 @@ SCHEMA_VERSIONS: Final = (
         "(the year in the pattern); an `actor` needs a visible character and has no control "
         "or format characters (a zero-width space, a bidi override).",
     ),
+    SchemaVersion(
+        4,
+        "c7dc09deac352e5b",
+        "Personal data (issue 13): `case_file_opened` may carry the child's "
+        "`personal_identity_number` (personnummer or samordningsnummer, `YYYYMMDD-NNNN`, "
+        "checked: a real date, the Luhn digit, the birth date equal to `born_on`) and "
+        "`name`; both, like every `reasons` and `social_worker`, are stored encrypted.",
+    ),
 )
 """Every version, oldest first. Changing the schema fails a test until a version is added
 here with the new digest and its changelog line; `docs/schema/` is generated from it."""

@@ -89,7 +89,9 @@ class InvestigationExtension(CasePart):
     event_id: str
     decided_on: date
     new_due_on: date | None
-    reasons: str | None
+    reasons_given: bool
+    """Whether reasons were documented. Their text is personal (issue 13) and never part
+    of a case state, which read models store."""
     decided_by: DecidedBy
 
 

@@ -243,7 +243,7 @@ class IntakeFold:
                     event_id=event.event_id,
                     decided_on=day,
                     new_due_on=event.new_due_on,
-                    reasons=event.reasons,
+                    reasons_given=event.has("reasons"),
                     decided_by=event.decided_by,
                 )
                 found.extensions = (*found.extensions, extension)

@@ -175,6 +175,13 @@ def _stream(cls: type[Event]) -> str:
     return TARGET_STREAM
 
 
+def _personal(cls: type[Event], name: str) -> str:
+    """The note of a personal field: stored encrypted, shredded by a purge (issue 13)."""
+    if name not in cls.personal:
+        return ""
+    return "**personal**: stored encrypted, erased by a purge ([security](security.md)). "
+
+
 def _event_section(cls: type[Event], defs: dict[str, dict[str, Any]]) -> str:
     tag = _tag(cls)
     definition = defs[cls.__name__]
@@ -184,7 +191,7 @@ def _event_section(cls: type[Event], defs: dict[str, dict[str, Any]]) -> str:
     rows = [
         f"| `{name}` | {_type(prop, defs)} | "
         f"{_presence(name, prop, required, targeted=targeted)} | "
-        f"{_cell(notes.get(name) or prop.get('description', ''))} |"
+        f"{_cell(_personal(cls, name) + (notes.get(name) or prop.get('description', '')))} |"
         for name, prop in definition["properties"].items()
         if name not in ENVELOPE
     ]

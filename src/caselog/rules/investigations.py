@@ -83,7 +83,7 @@ def investigation_deadline(
         ):
             continue
         if extension.new_due_on is None or (
-            ctx.settings.strict_extensions and not extension.reasons
+            ctx.settings.strict_extensions and not extension.has("reasons")
         ):
             flags.append(Flag.INVALID_EXTENSION)
             continue

@@ -12,28 +12,73 @@ default) opens it if it is there and otherwise creates it with the first append,
 
 from __future__ import annotations
 
-from typing import Final, Protocol, runtime_checkable
+import os
+from pathlib import Path
+from typing import Final, Literal, Protocol, runtime_checkable
 
 from caselog.errors import StoreNotFoundError, UnsupportedStoreError
+from caselog.storage.keyring import LogKeys
+from caselog.storage.keys import KEY_STORE_ENV, keys_beside
 from caselog.storage.mapping import LogRow, canonical_payload, row_for, topic_of
 from caselog.storage.port import Appended, EventStore
 
 DEFAULT_URL = "sqlite:///caselog.db"
 
 
-def open_store(url: str | None = None, *, create: bool | None = None) -> EventStore:
+def open_store(
+    url: str | None = None,
+    *,
+    create: bool | None = None,
+    keys: str | Path | Literal[False] | None = None,
+) -> EventStore:
     """Open the log at `url` (default `sqlite:///caselog.db`, i.e. `./caselog.db`).
 
     `create`: True creates the log now (an SQLite file and its directories, the table in
     PostgreSQL); False requires it to exist; None opens it if it exists and otherwise
     leaves it to the first append to create.
 
+    `keys`: the key store of its personal fields (issue 13, `caselog.storage.keys`):
+    a file path; by default the one beside an SQLite log (`caselog.db.keys`) if it is
+    there, else `$CASELOG_KEY_STORE`, else beside a new SQLite log, in memory for an
+    in-memory log, and none for PostgreSQL (writing personal fields is then refused).
+    `False` turns encryption off: personal fields are stored in clear and can never be
+    shredded (for measuring; never in production).
+
     Raises:
         UnsupportedStoreError: the URL names no backend caselog has.
         StoreNotFoundError: `create=False` and there is no log at `url`.
         StorageError: the store cannot be opened (for PostgreSQL a subclass says why).
     """
-    url = url or DEFAULT_URL
+    store = _open(url or DEFAULT_URL, create=create)
+    store.keys = _log_keys(store, keys)
+    return store
+
+
+def _log_keys(store: EventStore, keys: str | Path | Literal[False] | None) -> LogKeys:
+    if keys is False:
+        return LogKeys(None, store.log_id_now, off=True)
+    if keys is not None:
+        return LogKeys(Path(keys), store.log_id_now)
+    path = getattr(store, "path", None) if store.url.startswith("sqlite") else None
+    beside = None if path is None else keys_beside(path)
+    if beside is not None and beside.is_file():  # an SQLite log's own keys come first
+        return LogKeys(beside, store.log_id_now)
+    if named := os.environ.get(KEY_STORE_ENV):
+        return LogKeys(Path(named), store.log_id_now)
+    if store.url.startswith("sqlite"):
+        return LogKeys(beside, store.log_id_now)
+    return LogKeys(
+        None,
+        store.log_id_now,
+        unconfigured=(
+            f"no key store is configured for the personal fields of {store.url}: set "
+            f"{KEY_STORE_ENV} to a key store file kept off the database host "
+            "(docs/security.md); nothing was written"
+        ),
+    )
+
+
+def _open(url: str, *, create: bool | None) -> EventStore:
     scheme, sep, rest = url.partition("://")
     if not sep:
         msg = f"not a store URL: {url!r} (try sqlite:///caselog.db)"

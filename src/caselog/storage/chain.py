@@ -128,11 +128,14 @@ class Verified:
     head: bytes
     """Its hash (the genesis for an empty log)."""
     problem: Problem | None
+    access: Verified | None = None
+    """The access log's chain, verified the same way (its `events` are reads); None when
+    it was not verified (a log made before the access log)."""
 
     @property
     def ok(self) -> bool:
-        """Whether every row verified (and the checkpoint, if one was given)."""
-        return self.problem is None
+        """Whether every row verified (and the checkpoint, if one was given), reads too."""
+        return self.problem is None and (self.access is None or self.access.ok)
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,13 @@ import orjson
 
 from caselog.events import EVENT_CLASSES, EVENT_TYPES, Event, EventCorrected, Recorded
 from caselog.events.base import without_empty_additions
+from caselog.storage.sealing import SEALED, seal, unseal
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
+
+    from caselog.storage.keyring import LogKeys
 
 UPCASTERS: Final[dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]]] = {}
 """(type tag, stored version) → a function lifting a payload to the next version.
@@ -81,13 +84,21 @@ class LogRow(NamedTuple):
     registered_at: datetime | None = None
 
 
-def row_for(event: Event, stream_version: int, registered_at: datetime | None = None) -> LogRow:
-    """Map an event to the row that stores it at `stream_version` of its stream."""
+def row_for(
+    event: Event,
+    stream_version: int,
+    registered_at: datetime | None = None,
+    keys: LogKeys | None = None,
+) -> LogRow:
+    """Map an event to the row that stores it at `stream_version` of its stream.
+
+    With `keys`, its personal fields are sealed (`caselog.storage.sealing`).
+    """
     return LogRow(
         event.stream,
         stream_version,
         topic_of(event),
-        canonical_payload(event),
+        seal(event, canonical_payload(event), keys),
         event.event_id,
         registered_at,
     )
@@ -102,8 +113,15 @@ def recorded_from(
     position: int,
     recorded_at: datetime,
     ingested_by: str,
+    keys: LogKeys | None = None,
 ) -> Recorded[Event]:
-    """Rebuild a `Recorded` event from a stored row."""
+    """Rebuild a `Recorded` event from a stored row, opening its sealed fields if it can."""
+    if state.startswith(SEALED):
+        tag = topic.rpartition(".v")[0]
+        event, erased, sealed = unseal(EVENT_TYPES[tag], state, keys)
+        return Recorded(
+            event, stream, stream_version, position, recorded_at, ingested_by, erased, sealed
+        )
     return Recorded(
         decode(topic, state), stream, stream_version, position, recorded_at, ingested_by
     )

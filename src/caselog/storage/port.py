@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from caselog.events import Event, Recorded
     from caselog.storage.chain import ChainRow
+    from caselog.storage.keyring import LogKeys
 
 T = TypeVar("T")
 
@@ -44,6 +45,12 @@ class EventStore(Protocol):
     url: str
     log_id: str | None
     """The log's id (a UUID made with it); None for a log made before the hash chain."""
+    keys: LogKeys
+    """The keys of its personal fields (`caselog.storage.keys`)."""
+
+    def log_id_now(self) -> str:
+        """The log's id, creating the log if it is still to be made."""
+        ...
 
     def chain_rows(self, page: int = 5000) -> Iterator[ChainRow]:
         """Every row as the hash chain covers it, in position order (`caselog.storage.chain`)."""

@@ -35,10 +35,12 @@ from caselog.errors import (
     UnsupportedStoreError,
 )
 from caselog.storage.chain import ChainRow, chained, genesis
+from caselog.storage.keyring import LogKeys
 from caselog.storage.mapping import LogRow
 from caselog.storage.port import (
     Appended,
 )
+from caselog.storage.postgres_access import PostgresAccessLog
 from caselog.storage.postgres_chain import (
     log_id_in,
     name_log,
@@ -62,7 +64,7 @@ DEFAULT_TIMEOUT: Final = 60
 """Seconds an append waits for another writer's lock (`?timeout=SECONDS`), as on SQLite."""
 
 
-class PostgresEventStore(PostgresReads):
+class PostgresEventStore(PostgresReads, PostgresAccessLog):
     """The log in a PostgreSQL database (`postgresql://user@host:port/dbname`)."""
 
     def __init__(self, url: str, *, create: bool | None = True) -> None:
@@ -94,6 +96,8 @@ class PostgresEventStore(PostgresReads):
         self._schema = options.get("schema", "public")
         self.timeout = int(options.get("timeout", DEFAULT_TIMEOUT))
         self.log_id: str | None = None
+        self.keys = LogKeys(None, self.log_id_now, off=True)
+        """The keys of its personal fields (`open_store` sets them; here: off)."""
         self._has_schema, has_table = self._probe()
         if create is False and not has_table:
             raise self.missing()
@@ -198,14 +202,7 @@ class PostgresEventStore(PostgresReads):
         self, rows: Iterable[LogRow], *, clock: Callable[[], datetime], ingested_by: str
     ) -> Appended:
         """Write all rows in one transaction; any conflict rolls all of it back."""
-        if self._pending:
-            try:
-                self._create_table()
-            except (PersistenceError, psycopg.Error) as error:
-                msg = f"cannot create the log in {self.url}: {error}"
-                raise StorageError(msg) from error
-            self._pending = False
-        self._chained()
+        self.log_id_now()
         try:
             with self.datastore.transaction(commit=True) as curs:
                 positions, recorded_at = self.recorder.append_rows(
@@ -218,6 +215,17 @@ class PostgresEventStore(PostgresReads):
         if not positions:
             return Appended(0, None, None, None)
         return Appended(len(positions), positions[0], positions[-1], recorded_at)
+
+    def log_id_now(self) -> str:
+        """The log's id, creating the log if it is still to be made (its keys need it)."""
+        if self._pending:
+            try:
+                self._create_table()
+            except (PersistenceError, psycopg.Error) as error:
+                msg = f"cannot create the log in {self.url}: {error}"
+                raise StorageError(msg) from error
+            self._pending = False
+        return self._chained()
 
     def _chained(self) -> str:
         """The log's id; a log made before the chain must be upgraded before any write."""
@@ -238,7 +246,12 @@ class PostgresEventStore(PostgresReads):
             after = rows[-1].position
 
     def upgrade(self) -> tuple[int, bytes]:
-        """Chain a log made before the chain, in one transaction; (last position, head)."""
+        """Chain a log made before the chain, in one transaction; (last position, head).
+
+        A chained log made before the access log gets its table.
+        """
+        if self.log_id is not None and not self.has_access_table():
+            self.add_access_table()
         if self.log_id is None:
             try:
                 with self.datastore.get_connection() as conn, conn.transaction():
@@ -251,6 +264,8 @@ class PostgresEventStore(PostgresReads):
 
     def grant_roles(self) -> None:
         """Make the three roles and give them their rights here (`postgres_roles`)."""
+        if not self.has_access_table():  # a log made before it: the grants name it
+            self.add_access_table()
         try:
             with self.datastore.get_connection() as conn, conn.transaction():
                 for statement in role_statements(self._schema):

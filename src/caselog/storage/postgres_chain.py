@@ -21,6 +21,7 @@ from psycopg.sql import SQL, Composed, Identifier
 
 from caselog.storage.chain import Chainer, ChainRow, genesis, rfc3339
 from caselog.storage.port import LogStoredEvent, chunked
+from caselog.storage.postgres_access import create_statements as access_statements
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -35,7 +36,11 @@ _PAGE: Final = 5000
 
 
 def create_statements(schema: str) -> list[Composed]:
-    """The meta table (the log id) and the triggers that make the event table append-only."""
+    """The meta table, the event table's append-only triggers, and the access log's table.
+
+    The access log (`postgres_access`) is made with the log, so that every read of it can
+    be recorded.
+    """
     table, meta = (Identifier(schema), Identifier(TABLE)), (Identifier(schema), Identifier(META))
     refuse = Identifier(schema, "caselog_refuse_change")
     return [
@@ -55,6 +60,7 @@ def create_statements(schema: str) -> list[Composed]:
             "CREATE OR REPLACE TRIGGER caselog_no_truncate BEFORE TRUNCATE ON {}.{} "
             "FOR EACH STATEMENT EXECUTE FUNCTION {}()"
         ).format(*table, refuse),
+        *access_statements(schema),
     ]
 
 

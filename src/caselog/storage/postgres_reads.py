@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Iterator
 
     from caselog.events import Event, Recorded
+    from caselog.storage.keyring import LogKeys
 
 _PAGE = 5000
 
@@ -26,6 +27,7 @@ class PostgresReads:
     """The reading half of the PostgreSQL store (mixed into `PostgresEventStore`)."""
 
     _table: Composed
+    keys: LogKeys
 
     def _query(self, sql: SQL | Any, params: list[Any]) -> list[Any]:
         raise NotImplementedError  # pragma: no cover - the store's
@@ -51,7 +53,7 @@ class PostgresReads:
             sql += SQL(" AND recorded_at <= %s")
             params.append(known_at)
         sql += SQL(" ORDER BY notification_id")
-        return [_recorded(row) for row in self._query(sql, params)]
+        return [_recorded(row, self.keys) for row in self._query(sql, params)]
 
     def read_log(
         self, *, after: int = 0, known_at: datetime | None = None, page: int = _PAGE
@@ -65,7 +67,7 @@ class PostgresReads:
             + SQL(" ORDER BY notification_id LIMIT %s")
         )
         while rows := self._query(sql, [after, *extra, page]):
-            yield from (_recorded(row) for row in rows)
+            yield from (_recorded(row, self.keys) for row in rows)
             after = rows[-1]["notification_id"]
 
     def stored_payloads(self, event_ids: Collection[str]) -> dict[str, tuple[str, bytes]]:
@@ -110,7 +112,7 @@ class PostgresReads:
         return int(rows[0]["n"] or 0) if rows else 0
 
 
-def _recorded(row: Any) -> Recorded[Event]:
+def _recorded(row: Any, keys: LogKeys) -> Recorded[Event]:
     return recorded_from(
         topic=row["topic"],
         state=bytes(row["state"]),
@@ -119,4 +121,5 @@ def _recorded(row: Any) -> Recorded[Event]:
         position=row["notification_id"],
         recorded_at=row["recorded_at"].astimezone(UTC),
         ingested_by=row["ingested_by"],
+        keys=keys,
     )

@@ -35,12 +35,14 @@ from caselog.errors import (
 )
 from caselog.storage import sqlite_chain
 from caselog.storage.chain import ChainRow, chained
+from caselog.storage.keyring import LogKeys
 from caselog.storage.mapping import recorded_from
 from caselog.storage.port import (
     Appended,
     chunked,
     utc_text,
 )
+from caselog.storage.sqlite_access import SQLiteAccessLog
 from caselog.storage.sqlite_chain import _LAST_ROW
 from caselog.storage.sqlite_chain import TABLE as TABLE  # noqa: PLC0414 - re-exported
 from caselog.storage.sqlite_recorder import SQLiteLogRecorder
@@ -57,7 +59,7 @@ DEFAULT_TIMEOUT = 60
 too short for a writer queued behind several large ingests)."""
 
 
-class SQLiteEventStore:
+class SQLiteEventStore(SQLiteAccessLog):
     """The log in an SQLite file (`sqlite:///path.db`) or in memory (`sqlite://`)."""
 
     def __init__(
@@ -75,6 +77,8 @@ class SQLiteEventStore:
         self.timeout = timeout or DEFAULT_TIMEOUT
         self._pending = False
         self.log_id: str | None = None
+        self.keys = LogKeys(None, self.log_id_now, off=True)
+        """The keys of its personal fields (`open_store` sets them; here: off)."""
         if self.path is None:
             self._open(f"file:caselog-{uuid.uuid4().hex}?mode=memory&cache=shared")
         elif self.path.is_dir():
@@ -198,6 +202,12 @@ class SQLiteEventStore:
             )
         return StorageError(f"cannot {doing} {self.url}: {text}{unsaved}")
 
+    def log_id_now(self) -> str:
+        """The log's id, creating the log if it is still to be made (its keys need it)."""
+        if self._pending:
+            self._open_file()
+        return self._chained()
+
     def _chained(self) -> str:
         """The log's id; a log made before the chain must be upgraded before any write."""
         return chained(self.log_id, self.url)
@@ -247,7 +257,7 @@ class SQLiteEventStore:
             if known_at is not None:
                 sql += " AND recorded_at <= ?"
                 params.append(utc_text(known_at))
-            found.extend(_recorded(row) for row in self._query(sql, params))
+            found.extend(_recorded(row, self.keys) for row in self._query(sql, params))
         found.sort(key=lambda r: r.position)
         return found
 
@@ -261,7 +271,7 @@ class SQLiteEventStore:
             f"SELECT rowid, * FROM {TABLE} WHERE rowid > ?{cutoff} ORDER BY rowid LIMIT ?",
             [after, *extra, page],
         ):
-            yield from (_recorded(row) for row in rows)
+            yield from (_recorded(row, self.keys) for row in rows)
             after = rows[-1][0]
 
     def stored_payloads(self, event_ids: Collection[str]) -> dict[str, tuple[str, bytes]]:
@@ -316,9 +326,12 @@ class SQLiteEventStore:
     def upgrade(self) -> tuple[int, bytes]:
         """Chain a log made before the chain, in one transaction; (last position, head).
 
-        How: `sqlite_chain.upgrade`. A log already chained is left as it is.
+        How: `sqlite_chain.upgrade`. A log already chained is left as it is, but gets the
+        access log's table if it was made before it.
         """
         if self.log_id is not None:
+            if not self.has_access_table():
+                self.add_access_table()
             return self.head()
         with self._faults("upgrade"), self.recorder.write() as c:
             log_id = sqlite_chain.upgrade(c, self.recorder)
@@ -342,7 +355,7 @@ class SQLiteEventStore:
             return list(c.fetchall())
 
 
-def _recorded(row: Any) -> Recorded[Event]:
+def _recorded(row: Any, keys: LogKeys) -> Recorded[Event]:
     return recorded_from(
         topic=row["topic"],
         state=row["state"],
@@ -351,4 +364,5 @@ def _recorded(row: Any) -> Recorded[Event]:
         position=row["rowid"],
         recorded_at=datetime.fromisoformat(row["recorded_at"]),
         ingested_by=row["ingested_by"],
+        keys=keys,
     )

@@ -24,6 +24,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLite
 from caselog.storage import sqlite_chain
 from caselog.storage.chain import Chainer, chained, genesis
 from caselog.storage.port import RecordedAtAssigner, pending_rows
+from caselog.storage.sqlite_access import CREATE_ACCESS
 from caselog.storage.sqlite_chain import _LAST_ROW, APPEND_ONLY, META, TABLE
 
 if TYPE_CHECKING:
@@ -42,7 +43,11 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder):
         self.insert_events_statement = f"INSERT INTO {TABLE} VALUES (?,?,?,?,?,?,?,?,?)"
 
     def construct_create_table_statements(self) -> list[str]:
-        """The log table, its unique `event_id` index, its meta table, and append-only."""
+        """The log table, its unique `event_id` index, its meta table, and append-only.
+
+        The access log's table (`sqlite_access`) is made with the log, so that every read
+        of it can be recorded.
+        """
         return [
             (
                 f"CREATE TABLE IF NOT EXISTS {TABLE} ("
@@ -60,6 +65,7 @@ class SQLiteLogRecorder(SQLiteApplicationRecorder):
             f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_event_id ON {TABLE} (event_id)",
             f"CREATE TABLE IF NOT EXISTS {META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
             *APPEND_ONLY,
+            *CREATE_ACCESS,
         ]
 
     log_id: str | None = None
