@@ -141,8 +141,8 @@ def test_read_models_built_from_old_bytes_answer_the_same(upgraded: Path, tmp_pa
     with _open(copy) as log:
         assert log.read_models.rebuild() > 0
         for key, state in expected.items():
-            case_id, _, on = key.partition("@")
-            found = log.case(case_id, on=date.fromisoformat(on))
+            case_id, _, day = key.partition("@")
+            found = log.case(case_id, on=date.fromisoformat(day))
             assert found.model_dump(mode="json", exclude={"known_at"}) == {
                 k: v for k, v in state.items() if k != "known_at"
             }
