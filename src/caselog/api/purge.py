@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Final
 from caselog.dates import swedish_date
 from caselog.errors import PurgeRefusedError
 from caselog.events import RecordsPurged, RetentionClass
+from caselog.events.records import retention_class_of
 from caselog.storage.sealing import SEALED, personal_values
 
 if TYPE_CHECKING:
@@ -139,8 +140,6 @@ def _items(log: CaseLog, row: Obligation) -> list[PurgeItem]:
 
 def _in_clear(log: CaseLog, subject: str) -> dict[RetentionClass, int]:
     """How many events of each class hold personal values stored in clear."""
-    from caselog.events.records import retention_class_of  # noqa: PLC0415
-
     personal = {
         r.event.event_id: retention_class_of(r.event)
         for r in log.store.read_streams([subject])

@@ -35,7 +35,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from caselog.errors import KeyUnavailableError
-from caselog.events import CaseFileOpened, Event, EventCorrected, EventModel
+from caselog.events import EVENT_TYPES, CaseFileOpened, Event, EventCorrected, EventModel
 from caselog.events.base import Personal
 from caselog.events.records import retention_class_of
 
@@ -176,8 +176,6 @@ def _stand_in(cls: type[EventModel], data: dict[str, Any], name: str) -> None:
 
 
 def _replacement_class(data: dict[str, Any]) -> type[EventModel]:
-    from caselog.events import EVENT_TYPES  # noqa: PLC0415 - the union, at need
-
     return EVENT_TYPES[data["type"]]
 
 
