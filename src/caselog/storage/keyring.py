@@ -229,6 +229,11 @@ class LogKeys:
                 self._ring, self.created_master = open_keyring(self.path, self._log_id)
             return self._ring
 
+    def flush(self) -> None:
+        """Make the keys made so far durable: every append calls it before writing."""
+        if self._ring is not None:
+            self._ring.store.flush()
+
     def close(self) -> None:
         """Close the key store if it was opened."""
         if self._ring is not None:

@@ -201,8 +201,12 @@ class PostgresEventStore(PostgresReads, PostgresAccessLog):
     def append(
         self, rows: Iterable[LogRow], *, clock: Callable[[], datetime], ingested_by: str
     ) -> Appended:
-        """Write all rows in one transaction; any conflict rolls all of it back."""
+        """Write all rows in one transaction; any conflict rolls all of it back.
+
+        The keys that sealed the rows are made durable first (`LogKeys.flush`).
+        """
         self.log_id_now()
+        self.keys.flush()
         try:
             with self.datastore.transaction(commit=True) as curs:
                 positions, recorded_at = self.recorder.append_rows(

@@ -215,10 +215,14 @@ class SQLiteEventStore(SQLiteAccessLog):
     def append(
         self, rows: Iterable[LogRow], *, clock: Callable[[], datetime], ingested_by: str
     ) -> Appended:
-        """Write all rows in one transaction; any conflict rolls all of it back."""
+        """Write all rows in one transaction; any conflict rolls all of it back.
+
+        The keys that sealed the rows are made durable first (`LogKeys.flush`).
+        """
         if self._pending:
             self._open_file()
         self._chained()
+        self.keys.flush()
         try:
             with self.recorder.write() as c:
                 first, last, recorded_at = self.recorder.append_rows(
