@@ -24,12 +24,12 @@ from caselog.events.base import (
     SUBJECT_FIELDS,
     EventModel,
     Id,
-    Personal,
     Text,
     present,
     without_empty_additions,
 )
 from caselog.events.facts import DiscriminatedFact, FactEvent
+from caselog.events.personal import Personal
 
 
 class _TargetsEvent(EventModel):

@@ -11,7 +11,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import StringConstraints
 
-from caselog.events.base import ChildEvent, Id, Personal, Text
+from caselog.events.base import ChildEvent, Id, Text
+from caselog.events.personal import Personal
 
 
 class VisitPlace(StrEnum):

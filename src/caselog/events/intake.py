@@ -11,7 +11,8 @@ from typing import ClassVar, Literal, Self
 
 from pydantic import model_validator
 
-from caselog.events.base import ChildEvent, Day, Flag, Id, Name, Personal, Text
+from caselog.events.base import ChildEvent, Day, Flag, Id, Name, Text
+from caselog.events.personal import Personal
 from caselog.events.pnr import PersonalIdentityNumber, pnr_birth_date
 
 

@@ -10,7 +10,8 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from caselog.events.base import ChildEvent, Day, Decider, Id, Personal, Text
+from caselog.events.base import ChildEvent, Day, Decider, Id, Text
+from caselog.events.personal import Personal
 
 
 class InvestigationOutcome(StrEnum):

@@ -18,9 +18,9 @@ from caselog.events.base import (
     HomeType,
     Id,
     MunicipalityCode,
-    Personal,
     Text,
 )
+from caselog.events.personal import Personal
 
 
 class CareBasis(StrEnum):

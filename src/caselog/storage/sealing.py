@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from caselog.errors import KeyUnavailableError
 from caselog.events import EVENT_TYPES, CaseFileOpened, Event, EventCorrected, EventModel
-from caselog.events.base import Personal
+from caselog.events.personal import Personal
 from caselog.events.records import retention_class_of
 
 if TYPE_CHECKING:
