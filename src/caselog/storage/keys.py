@@ -165,11 +165,15 @@ class KeyStore:
         return (False, None) if row is None else (True, None if row[0] is None else bytes(row[0]))
 
     def generations(self, log_id: str, prefix: str) -> list[tuple[str, bool]]:
-        """(key id, alive) of every key whose id starts with `prefix`."""
+        """(key id, alive) of every key whose id starts with `prefix`, oldest first.
+
+        A range on the primary key, not a scan: an ingest asks once per new subject.
+        """
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         rows = self._db.execute(
             "SELECT key_id, wrapped IS NOT NULL FROM caselog_data_keys "
-            "WHERE log_id = ? AND substr(key_id, 1, ?) = ? ORDER BY created_at, key_id",
-            (log_id, len(prefix), prefix),
+            "WHERE log_id = ? AND key_id >= ? AND key_id < ? ORDER BY created_at, key_id",
+            (log_id, prefix, upper),
         ).fetchall()
         return [(str(r[0]), bool(r[1])) for r in rows]
 
