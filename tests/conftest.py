@@ -100,3 +100,39 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite-file":
         return f"sqlite:///{tmp_path / 'log.db'}"
     return str(request.getfixturevalue("postgres_url"))
+
+
+DEMO_CHILDREN = 40
+"""The one shared small demo municipality: 40 children, the default seed and dates."""
+
+
+@pytest.fixture(scope="session")
+def demo_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file holding the small demo municipality, recorded once per test run.
+
+    Its readers' reads go into its access log; a test that changes anything else, or
+    asserts on the access log, takes `demo_copy`. Its key
+    store (`demo.db.keys`) and master key (`demo.db.key`) lie beside it.
+    """
+    from typer.testing import CliRunner  # noqa: PLC0415 - only the tests that use it pay
+
+    from caselog.cli import app  # noqa: PLC0415
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    args = ["demo", "--children", str(DEMO_CHILDREN), "--db", f"sqlite:///{path}"]
+    result = CliRunner().invoke(app, args, env={"CASELOG_URL": None, "CASELOG_ACTOR": "demo"})
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_log: Path, tmp_path: Path) -> Path:
+    """A copy of the demo log, its key store and master key, for a test that changes it."""
+    import shutil  # noqa: PLC0415
+
+    to = tmp_path / "copy"
+    to.mkdir()
+    for name in (demo_log.name, demo_log.name + ".keys", demo_log.name + ".key"):
+        if (demo_log.parent / name).exists():
+            shutil.copy2(demo_log.parent / name, to / name)
+    return to / demo_log.name
