@@ -181,19 +181,28 @@ class AccessRecording:
     clock: Callable[[], datetime]
 
     def _accessed(
-        self, what: str, case_id: str | None = None, **parameters: object
+        self,
+        what: str,
+        case_id: str | None = None,
+        reader: str | None = None,
+        /,
+        **parameters: object,
     ) -> Access | None:
         """Record one read before answering it; None inside another read of this log.
 
+        `reader` is who reads when it is not the log's own actor: one log opened by a
+        service answers many actors, each read recorded as its own (the `actor=` of the
+        public reads).
+
         Raises:
-            ValueError: the actor or purpose is not (any more) one that may read.
+            ValueError: the actor (or `reader`) or purpose is not one that may read.
             NeedsUpgradeError: the log was made before the access log: it cannot record.
             StoreNotFoundError: there is no log here.
         """
         if _READING.get().count(id(self)) > 1:
             return None  # recorded once, as the public read that asked for it
         entry = AccessEntry(
-            checked_actor(self.actor),
+            checked_actor(self.actor if reader is None else reader),
             checked_purpose(self.purpose),
             what,
             case_id,

@@ -13,6 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, Self, cast
 
 from caselog.aggregates import aggregate_for
 from caselog.api.access import case_of, checked_actor, checked_purpose, read_access
+from caselog.api.answers import Events, Timeline
 from caselog.api.clock import resolve_known_at, system_clock
 from caselog.api.export import export as export_events
 from caselog.api.ingest import IngestResult, ingest
@@ -32,7 +33,6 @@ from caselog.events.pnr import normalize_pnr
 from caselog.interchange import parse_event
 from caselog.projections import (
     CaseState,
-    TimelineEntry,
     as_of,
     fold_case_state,
     matters_about,
@@ -43,7 +43,7 @@ from caselog.storage import canonical_payload, open_store, row_for
 from caselog.storage.sealing import same_payload
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable
     from datetime import date, datetime
     from types import TracebackType
 
@@ -157,15 +157,19 @@ class CaseLog(ComplianceQuestions):
         *,
         historical: bool = False,
         progress: Progress | None = None,
+        actor: str | None = None,
     ) -> IngestResult:
         """Ingest JSON Lines or events, all or nothing (D6).
 
         `source` is a path (`"-"`: standard input; gzip and a UTF-8 BOM are read), an open
         binary stream (read once, to its end), or an iterable of lines, dicts or events.
+        `actor` is who ingests when it is not the log's own actor (a service writing for
+        many): the events are stored as `ingested_by` them.
 
         Raises:
             IngestRejectedError: any line is bad; `.errors` lists (line, field, reason).
             ConcurrencyConflictError: other writers kept winning after three retries.
+            ValueError: `actor` is not one that may write (as `open_log`'s).
         """
         items: Path | IO[bytes] | list[str | dict[str, Any] | Event]
         if isinstance(source, str | Path):
@@ -179,7 +183,7 @@ class CaseLog(ComplianceQuestions):
             items,
             historical=historical,
             clock=self.clock,
-            actor=self.actor,
+            actor=self.actor if actor is None else checked_actor(actor),
             progress=progress,
         )
         if result.written:
@@ -195,19 +199,30 @@ class CaseLog(ComplianceQuestions):
 
     @read_access
     def history(
-        self, *streams: str, known_at: date | datetime | None = None
+        self, *streams: str, known_at: date | datetime | None = None, actor: str | None = None
     ) -> list[Recorded[Event]]:
-        """The events of the given streams recorded up to `known_at`, in log order."""
+        """The events of the given streams recorded up to `known_at`, in log order.
+
+        `actor`, on this and every read, is who reads when it is not the log's own actor
+        (a service answering many): the access log records the read as theirs.
+        """
         moment = self._moment(known_at)
-        self._accessed("history", case_of(streams), streams=streams, known_at=moment)
+        self._accessed("history", case_of(streams), actor, streams=streams, known_at=moment)
         return self.store.read_streams(streams, known_at=moment)
 
     @read_access
-    def events(self, *, known_at: date | datetime | None = None) -> Iterator[Recorded[Event]]:
-        """Every event in the log recorded up to `known_at`, in log order."""
+    def events(
+        self, *, known_at: date | datetime | None = None, actor: str | None = None
+    ) -> Events:
+        """Every event in the log recorded up to `known_at`, in log order.
+
+        An iterator of `Recorded` events, read page by page, or one frame (`to_arrow()`,
+        `to_pandas()`, `to_polars()`): the envelope's columns and the payload as JSON text
+        without its personal fields.
+        """
         moment = self._moment(known_at)
-        self._accessed("events", known_at=moment)
-        return self.store.read_log(known_at=moment)
+        self._accessed("events", None, actor, known_at=moment)
+        return Events(self.store.read_log(known_at=moment))
 
     @read_access
     def case(
@@ -217,6 +232,7 @@ class CaseLog(ComplianceQuestions):
         on: date,
         known_at: date | datetime | None = None,
         reference: bool = False,
+        actor: str | None = None,
     ) -> CaseState:
         """The state of a child's case file on `on`, as the log showed it at `known_at`.
 
@@ -227,7 +243,7 @@ class CaseLog(ComplianceQuestions):
             UnknownCaseError: the log has never held anything about this child.
         """
         moment = self._moment(known_at)
-        self._accessed("case", case_id, on=on, known_at=moment, reference=reference)
+        self._accessed("case", case_id, actor, on=on, known_at=moment, reference=reference)
         if not reference:
             found = self.read_models.case_state(case_id, on=on, known_at=moment)
             if found is not None:
@@ -239,19 +255,20 @@ class CaseLog(ComplianceQuestions):
 
     @read_access
     def timeline(
-        self, case_id: str, *, known_at: date | datetime | None = None
-    ) -> list[TimelineEntry]:
+        self, case_id: str, *, known_at: date | datetime | None = None, actor: str | None = None
+    ) -> Timeline:
         """Every event of a child's case file with both time axes, marks included.
 
         The deviations and lex Sarah matters whose report names the child (`child_ids`)
         are listed with it, each entry under its own stream.
         """
         moment = self._moment(known_at)
-        self._accessed("timeline", case_id, known_at=moment)
+        self._accessed("timeline", case_id, actor, known_at=moment)
         own = self._case_history(case_id)
         matters = self.store.read_streams(self.store.streams("matter:"), known_at=moment)
         about = matters_about(case_id, matters, known_at=moment)
-        return timeline_of([*own, *(r for r in matters if r.stream in about)], known_at=moment)
+        entries = timeline_of([*own, *(r for r in matters if r.stream in about)], known_at=moment)
+        return Timeline(case_id, entries)
 
     # -- lifecycle --------------------------------------------------------------------
 
@@ -284,6 +301,7 @@ class CaseLog(ComplianceQuestions):
         known_at: date | datetime | None = None,
         progress: ExportProgress | None = None,
         personal: bool = False,
+        actor: str | None = None,
     ) -> int:
         """Write the events recorded up to `known_at` as JSON Lines, in log order.
 
@@ -299,13 +317,15 @@ class CaseLog(ComplianceQuestions):
             UnknownCaseError: `case_id` names no case file in the log.
         """
         moment = None if known_at is None else resolve_known_at(known_at, self.clock)
-        self._accessed("export", case_id, known_at=moment, personal=personal)
+        self._accessed("export", case_id, actor, known_at=moment, personal=personal)
         return export_events(
             self.store, out, case_id=case_id, known_at=moment, progress=progress, personal=personal
         )
 
     @read_access
-    def children_numbered(self, personal_identity_number: str) -> list[str]:
+    def children_numbered(
+        self, personal_identity_number: str, *, actor: str | None = None
+    ) -> list[str]:
         """The child ids whose case file carries this personal identity number.
 
         Looked up through a keyed hash, never in clear (`caselog.api.personal`); the read
@@ -316,7 +336,7 @@ class CaseLog(ComplianceQuestions):
             KeyUnavailableError: the log's keys are not at hand here.
         """
         normalize_pnr(personal_identity_number)  # a malformed number is no read: not recorded
-        self._accessed("cases", None, by="personal_identity_number")
+        self._accessed("cases", None, actor, by="personal_identity_number")
         return children_numbered(self.store, personal_identity_number)
 
     # -- purging (gallring) -----------------------------------------------------------

@@ -3,7 +3,7 @@
 The rows are the rules' own `Obligation` models; the column names are the JSON field names
 of D7 and are stable (docs/compliance.md), their types those of `OBLIGATION_SCHEMA`
 (`caselog.api.frames`). pandas and polars are optional: each conversion imports its
-library when called and names the extra to install if it is missing.
+library when called and names the extra to install if it is missing (`TypedFrame`).
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
+from caselog.api.tables import TypedFrame
 from caselog.rules.model import OBLIGATION_FIELDS, Obligation
 
 if TYPE_CHECKING:
-    import pandas as pd
-    import polars as pl
     import pyarrow as pa
 
     from caselog.storage.read_model_schema import StoredObligations
@@ -25,7 +24,7 @@ COLUMNS: tuple[str, ...] = OBLIGATION_FIELDS
 """The stable column names, in D7 order."""
 
 
-class Obligations(Sequence[Obligation]):
+class Obligations(TypedFrame, Sequence[Obligation]):
     """The obligations a query found, in (case, rule, trigger) order.
 
     From the read models the answer arrives as Arrow columns: `to_arrow()`, `by_status()`
@@ -100,24 +99,3 @@ class Obligations(Sequence[Obligation]):
         if self._rows is None and self._stored is not None:
             return arrow_of_stored(self._stored)
         return arrow_of_rows(self.rows)
-
-    def to_pandas(self) -> pd.DataFrame:
-        """A pandas DataFrame with the D7 columns (needs `caselog[frames]`)."""
-        pandas, pyarrow = _require("pandas"), _require("pyarrow")
-        counts = {pyarrow.int64(): pandas.Int64Dtype()}  # nullable: never float64
-        frame: pd.DataFrame = self.to_arrow().to_pandas(types_mapper=counts.get)
-        return frame
-
-    def to_polars(self) -> pl.DataFrame:
-        """A polars DataFrame with the D7 columns (needs `caselog[frames]`)."""
-        polars = _require("polars")
-        frame: pl.DataFrame = polars.from_arrow(self.to_arrow())
-        return frame
-
-
-def _require(module: str) -> Any:  # noqa: ANN401 - a module
-    try:
-        return __import__(module)
-    except ImportError:  # pragma: no cover - the frames extra is installed in tests
-        msg = f"{module} is not installed: pip install 'caselog[frames]'"
-        raise ImportError(msg) from None

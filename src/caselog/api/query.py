@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Final
 
+from caselog.api.answers import CaseRow, Cases
 from caselog.api.bulk import bulk_allocation
 from caselog.errors import UnknownStatusError
+from caselog.projections.as_of import as_of
+from caselog.projections.case_state import fold_case_state
 from caselog.rules.evaluate import judge_streams
 from caselog.rules.model import FINDINGS, Status
 from caselog.rules.registry import ALL_RULES, RULES_BY_ID
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
     from datetime import date, datetime
 
     from caselog.events import Event, Recorded
+    from caselog.projections.case_state import CaseState
     from caselog.rules.model import Obligation
     from caselog.rules.settings import Settings
     from caselog.storage import EventStore
@@ -150,17 +154,20 @@ def cases_of(
     known_at: datetime,
     settings: Settings,
     search: str | None,
-) -> dict[str, dict[Status, int]]:
-    """`CaseLog.cases`: each child's case file listed on `on`, with its findings counted."""
+) -> Cases:
+    """`CaseLog.cases`: each child's case file listed on `on`, folded, its findings counted."""
     wanted = (search or "").casefold()
     names = [
         name for name in store.streams("child:") if wanted in name.partition(":")[2].casefold()
     ]
+    states: dict[str, CaseState] = {}
     found: dict[str, dict[Status, int]] = {}
 
     def listed(name: str, records: list[Recorded[Event]]) -> bool:
         if any(r.event.occurred_on <= on for r in records):
-            found[name.partition(":")[2]] = {}
+            case_id = name.partition(":")[2]
+            facts = as_of(records, on=on, known_at=known_at)
+            states[case_id] = fold_case_state(case_id, facts, on=on, known_at=known_at)
             return True
         return False
 
@@ -177,4 +184,4 @@ def cases_of(
             if o.status in FINDINGS:
                 counts = found.setdefault(o.case_id, {})
                 counts[o.status] = counts.get(o.status, 0) + 1
-    return found
+    return Cases([CaseRow.of(state, found.get(case_id, {})) for case_id, state in states.items()])

@@ -82,10 +82,11 @@ _FINGERPRINT: list[str] = []
 
 def _built_by_this(stamp: dict[str, str]) -> bool:
     """Whether this caselog, with these rules, wrote the read models."""
-    return stamp.get("version") == _version() and stamp.get("rules") == rules_fingerprint()
+    return stamp.get("version") == package_version() and stamp.get("rules") == rules_fingerprint()
 
 
-def _version() -> str:
+def package_version() -> str:
+    """The installed caselog's version ("0" when run from a source tree)."""
     try:
         return metadata.version("caselog")
     except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
@@ -287,7 +288,7 @@ class ReadModels:
         last = self.store.last_recorded_at()
         year = max(self.clock().year, last.year if last else 0)
         return {
-            "version": _version(),
+            "version": package_version(),
             "rules": rules_fingerprint(),
             "settings": settings.model_dump_json(),
             "horizon": date(year + HORIZON_YEARS + 1, 1, 1).isoformat(),

@@ -45,3 +45,14 @@ def sol(
         version(SOL01, paragraph_01, since, SOL01_END),
         version(SOL25, paragraph_25, SOL25_START),
     )
+
+
+def statutes_in_force(day: date) -> tuple[str, ...]:
+    """The statutes caselog judges `day` by: the SoL of the day, LVU and SoF.
+
+    What an export's provenance names as its law versions.
+
+    >>> statutes_in_force(date(2019, 11, 25))
+    ('SoL (2001:453)', 'LVU (1990:52)', 'SoF (2001:937)')
+    """
+    return (SOL25 if day >= SOL25_START else SOL01, LVU, SOF)

@@ -64,6 +64,14 @@ class EventStore(Protocol):
         """The last position and its hash (0 and the genesis for an empty log)."""
         ...
 
+    def head_at(self, known_at: datetime) -> tuple[int, bytes, datetime | None]:
+        """The last position recorded by `known_at`, its hash and its `recorded_at`.
+
+        (0, the genesis, None) when nothing was recorded by then: the checkpoint an
+        export or a bundle of the log as known at `known_at` names (never the wall clock).
+        """
+        ...
+
     def append(
         self, rows: Iterable[LogRow], *, clock: Callable[[], datetime], ingested_by: str
     ) -> Appended:

@@ -17,7 +17,7 @@ operation gets a fresh one.
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 import psycopg
@@ -53,6 +53,7 @@ from caselog.storage.postgres_recorder import APPEND_LOCK as APPEND_LOCK  # noqa
 from caselog.storage.postgres_recorder import TABLE, PostgresLogRecorder
 from caselog.storage.postgres_roles import role_statements
 from caselog.storage.postgres_url import LIBPQ_OPTIONS, url_options
+from caselog.storage.postgres_views import create_postgres_views
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -193,6 +194,9 @@ class PostgresEventStore(PostgresReads, PostgresAccessLog):
                     with conn.transaction():
                         name_log(conn.cursor(), self._schema)
                     found = log_id_in(conn, self._schema)
+                if found is not None:  # the analysts' views (issue 14)
+                    with conn.transaction():
+                        create_postgres_views(conn, self._schema)
                 self.log_id = self.recorder.log_id = found
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (_CREATE_LOCK,))
@@ -252,7 +256,8 @@ class PostgresEventStore(PostgresReads, PostgresAccessLog):
     def upgrade(self) -> tuple[int, bytes]:
         """Chain a log made before the chain, in one transaction; (last position, head).
 
-        A chained log made before the access log gets its table.
+        A chained log made before the access log gets its table; every log gets the
+        analysts' views (`analyst_views`), made or replaced, changing no stored byte.
         """
         if self.log_id is not None and not self.has_access_table():
             self.add_access_table()
@@ -264,6 +269,11 @@ class PostgresEventStore(PostgresReads, PostgresAccessLog):
                     self.log_id = self.recorder.log_id = log_id_in(conn, self._schema)
             except (PersistenceError, psycopg.Error) as error:
                 raise self._mapped(error, "upgrade") from error
+        try:
+            with self.datastore.get_connection() as conn, conn.transaction():
+                create_postgres_views(conn, self._schema)
+        except (PersistenceError, psycopg.Error) as error:
+            raise self._mapped(error, "upgrade") from error
         return self.head()
 
     def grant_roles(self) -> None:
@@ -288,6 +298,20 @@ class PostgresEventStore(PostgresReads, PostgresAccessLog):
         if not rows:
             return 0, genesis(self._chained())
         return int(rows[0]["notification_id"]), bytes(rows[0]["hash"])
+
+    def head_at(self, known_at: datetime) -> tuple[int, bytes, datetime | None]:
+        """The last position recorded by `known_at`, its hash and `recorded_at` (D3 order)."""
+        rows = self._query(
+            SQL(
+                "SELECT notification_id, recorded_at, hash FROM {} WHERE recorded_at <= %s "
+                "ORDER BY notification_id DESC LIMIT 1"
+            ).format(self._table),
+            [known_at],
+        )
+        if not rows:
+            return 0, genesis(self._chained()), None
+        row = rows[0]
+        return int(row["notification_id"]), bytes(row["hash"]), row["recorded_at"].astimezone(UTC)
 
     def close(self) -> None:
         """Release the connection pool."""

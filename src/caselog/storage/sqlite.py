@@ -34,7 +34,8 @@ from caselog.errors import (
     StoreNotFoundError,
 )
 from caselog.storage import sqlite_chain
-from caselog.storage.chain import ChainRow, chained
+from caselog.storage.analyst_views import create_sqlite_views
+from caselog.storage.chain import ChainRow, chained, genesis
 from caselog.storage.keyring import LogKeys
 from caselog.storage.mapping import recorded_from
 from caselog.storage.port import (
@@ -159,6 +160,8 @@ class SQLiteEventStore(SQLiteAccessLog):
         """
         if (found := self._chain_state()) is None:
             sqlite_chain.create_log(self.datastore, self.recorder)
+            with self.recorder.write() as c:  # the analysts' views (issue 14)
+                create_sqlite_views(c)
             found = self._chain_state()
         self.log_id = self.recorder.log_id = found or None
 
@@ -331,20 +334,34 @@ class SQLiteEventStore(SQLiteAccessLog):
         """Chain a log made before the chain, in one transaction; (last position, head).
 
         How: `sqlite_chain.upgrade`. A log already chained is left as it is, but gets the
-        access log's table if it was made before it.
+        access log's table if it was made before it. Either gets the analysts' views
+        (`analyst_views`) made anew; no stored byte changes.
         """
         if self.log_id is not None:
             if not self.has_access_table():
                 self.add_access_table()
-            return self.head()
+        else:
+            with self._faults("upgrade"), self.recorder.write() as c:
+                log_id = sqlite_chain.upgrade(c, self.recorder)
+            self.log_id = self.recorder.log_id = log_id
         with self._faults("upgrade"), self.recorder.write() as c:
-            log_id = sqlite_chain.upgrade(c, self.recorder)
-        self.log_id = self.recorder.log_id = log_id
+            create_sqlite_views(c, replace=True)  # made anew: views hold no data
         return self.head()
 
     def head(self) -> tuple[int, bytes]:
         """The last position and its hash (0 and the genesis for an empty log)."""
         return sqlite_chain.head(self._query(_LAST_ROW, []), self._chained)
+
+    def head_at(self, known_at: datetime) -> tuple[int, bytes, datetime | None]:
+        """The last position recorded by `known_at`, its hash and `recorded_at` (D3 order)."""
+        rows = self._query(
+            f"SELECT rowid, recorded_at, hash FROM {TABLE} WHERE recorded_at <= ? "
+            "ORDER BY rowid DESC LIMIT 1",
+            [utc_text(known_at)],
+        )
+        if not rows:
+            return 0, genesis(self._chained()), None
+        return int(rows[0][0]), bytes(rows[0][2]), datetime.fromisoformat(rows[0][1])
 
     def close(self) -> None:
         """Release the connections."""
