@@ -10,7 +10,7 @@ memory holds ids and compact checks, never payloads.
 A file, a FIFO or standard input (`Path("-")`) is read once, as it streams by, into a copy
 of its bytes (in memory while small, then a temporary file): a retry reads that copy, never
 the input again, which may be a pipe that is empty by then (D6). Decompressing gzip,
-skipping a UTF-8 byte order mark and refusing UTF-16 is `caselog.interchange.read_lines`.
+skipping a UTF-8 byte order mark and refusing UTF-16 is `caselog.api.input_lines.read_lines`.
 
 Phase 2 replays the spool into one transaction. If another writer appended to the same
 streams meanwhile, the append conflicts and ingest starts again from phase 1 (three

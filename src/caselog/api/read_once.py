@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final, cast
 
-from caselog.interchange import read_lines
+from caselog.api.input_lines import read_lines
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
