@@ -106,7 +106,7 @@ READS: Final[list[tuple[str, Callable[[CaseLog], object], str | None, dict[str, 
         "cases",
         lambda log: log.cases(on=ON, search="c"),
         None,
-        {"known_at": READ_AT, "on": "2024-01-20", "search": "c"},
+        {"known_at": READ_AT, "on": "2024-01-20", "reference": False, "search": "c"},
     ),
     (
         "export",

@@ -21,6 +21,7 @@ from tests.rules.builders import CHILD, report
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
 READ: Final = datetime(2024, 1, 10, 9, tzinfo=UTC)
 ON: Final = date(2024, 1, 20)
@@ -38,13 +39,13 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def readers(clock: ManualClock) -> Iterator[dict[str, CaseLog]]:
+def readers(clock: ManualClock, tmp_path: Path) -> Iterator[dict[str, CaseLog]]:
     """One log read by `sw-1`, `sw-2` and the inspector `ivo-3`, over two Swedish days.
 
     sw-1 reads the case on 2024-01-10 (09:00 UTC) and the timeline at 23:30 UTC, which is
     already 2024-01-11 in Sweden; sw-2 lists the cases on 2024-01-10.
     """
-    store = open_store("sqlite://")
+    store = open_store(f"sqlite:///{tmp_path / 'log.db'}")  # one file: read models shared
     logs = {name: CaseLog(store, actor=name, clock=clock) for name in ("sw-1", "sw-2", "ivo-3")}
     logs["sw-1"].ingest([report("r1", "2024-01-02")])
     clock.set(READ)

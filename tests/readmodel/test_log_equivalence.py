@@ -178,6 +178,10 @@ def assert_answers_as_reference(log: CaseLog, pair: Pair, rule: str, status: set
     on, known_at = pair
     state = log.case(CASE_ID, on=on, known_at=known_at)
     assert state == log.case(CASE_ID, on=on, known_at=known_at, reference=True), pair
+    cases = log.cases(on=on, known_at=known_at)
+    replayed = log.cases(on=on, known_at=known_at, reference=True)
+    assert list(cases.items()) == list(replayed.items()), pair
+    assert cases.rows == replayed.rows, pair
 
 
 def questions(

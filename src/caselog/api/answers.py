@@ -9,7 +9,7 @@ schema derived from a model (`caselog.api.tables`), the same for an empty answer
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Final, overload
 
@@ -100,33 +100,46 @@ class Cases(TypedFrame, Mapping[str, dict[Status, int]]):
     """Every listed case file: its id mapped to its findings by status, and its row.
 
     As a mapping it is what `CaseLog.cases` has always returned (a case without findings
-    maps to `{}`); as a frame it is one `CaseRow` per case, in case-id order.
+    maps to `{}`); as a frame it is one `CaseRow` per case, in case-id order. The case
+    states behind the rows are folded or read only when a row is asked for.
     """
 
-    __slots__ = ("_rows",)
+    __slots__ = ("_findings", "_rows", "_states")
 
-    def __init__(self, rows: Sequence[CaseRow]) -> None:
-        """The rows, in order."""
-        self._rows = {row.case_id: row for row in rows}
+    def __init__(
+        self,
+        findings: Mapping[str, Mapping[Status, int]],
+        states: Callable[[], Mapping[str, CaseState]],
+    ) -> None:
+        """Each listed case's findings (in order), and how to get their states."""
+        self._findings = {
+            case_id: {s: counts[s] for s in Status if counts.get(s)}
+            for case_id, counts in findings.items()
+        }
+        self._states = states
+        self._rows: tuple[CaseRow, ...] | None = None
 
     @property
     def rows(self) -> tuple[CaseRow, ...]:
         """One row per case file, in order."""
-        return tuple(self._rows.values())
+        if self._rows is None:
+            states = self._states()
+            self._rows = tuple(
+                CaseRow.of(states[case_id], counts) for case_id, counts in self._findings.items()
+            )
+        return self._rows
 
     def __getitem__(self, case_id: str) -> dict[Status, int]:
         """The case's findings: how many obligations have each status of `FINDINGS`."""
-        row = self._rows[case_id]
-        counts = ((status, getattr(row, status.value)) for status in Status if status in FINDINGS)
-        return {status: n for status, n in counts if n}
+        return dict(self._findings[case_id])
 
     def __iter__(self) -> Iterator[str]:
         """The case ids, in order."""
-        return iter(self._rows)
+        return iter(self._findings)
 
     def __len__(self) -> int:
         """How many case files."""
-        return len(self._rows)
+        return len(self._findings)
 
     def __repr__(self) -> str:
         """How many case files, not all of them."""
@@ -134,7 +147,7 @@ class Cases(TypedFrame, Mapping[str, dict[Status, int]]):
 
     def to_arrow(self) -> pa.Table:
         """One row per case file, of `CASE_COLUMNS`."""
-        return CASE_COLUMNS.table([dict(row) for row in self._rows.values()])
+        return CASE_COLUMNS.table([dict(row) for row in self.rows])
 
 
 TIMELINE_COLUMNS: Final = Columns([("case_id", pa.string(), None)]) + Columns.of(

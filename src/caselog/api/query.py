@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Final
 
-from caselog.api.answers import CaseRow, Cases
+from caselog.api.answers import Cases
 from caselog.api.bulk import bulk_allocation
 from caselog.errors import UnknownStatusError
 from caselog.projections.as_of import as_of
-from caselog.projections.case_state import fold_case_state
+from caselog.projections.case_state import CaseState, fold_case_state
 from caselog.rules.evaluate import judge_streams
 from caselog.rules.model import FINDINGS, Status
 from caselog.rules.registry import ALL_RULES, RULES_BY_ID
@@ -25,10 +25,10 @@ if TYPE_CHECKING:
     from datetime import date, datetime
 
     from caselog.events import Event, Recorded
-    from caselog.projections.case_state import CaseState
     from caselog.rules.model import Obligation
     from caselog.rules.settings import Settings
     from caselog.storage import EventStore
+    from caselog.storage.read_model_cases import StoredCases
 
 STREAMS_PER_READ: Final = 500
 """How many streams one read asks for: few round trips, and bounded memory."""
@@ -184,4 +184,26 @@ def cases_of(
             if o.status in FINDINGS:
                 counts = found.setdefault(o.case_id, {})
                 counts[o.status] = counts.get(o.status, 0) + 1
-    return Cases([CaseRow.of(state, found.get(case_id, {})) for case_id, state in states.items()])
+    return Cases({case_id: found.get(case_id, {}) for case_id in states}, lambda: states)
+
+
+def cases_of_stored(store: EventStore, stored: StoredCases, *, search: str | None) -> Cases:
+    """`CaseLog.cases` from the read models: listed in the order the replay lists them."""
+    wanted = (search or "").casefold()
+    names = [
+        name
+        for name in store.streams("child:")
+        if name in stored.streams and wanted in name.partition(":")[2].casefold()
+    ]
+
+    def states() -> dict[str, CaseState]:
+        read = stored.states()
+        labels = {"on": stored.on, "known_at": stored.known_at}
+        return {
+            name.partition(":")[2]: CaseState.model_validate_json(read[name]).model_copy(
+                update=labels
+            )
+            for name in names
+        }
+
+    return Cases({name.partition(":")[2]: stored.findings.get(name, {}) for name in names}, states)

@@ -15,7 +15,13 @@ from caselog.api.access import AccessRecording, read_access, searched
 from caselog.api.clock import resolve_known_at
 from caselog.api.frame_export import FrameFormat, export_frames
 from caselog.api.obligations import Obligations
-from caselog.api.query import RULE_ARGUMENTS, cases_of, reference_obligations, statuses
+from caselog.api.query import (
+    RULE_ARGUMENTS,
+    cases_of,
+    cases_of_stored,
+    reference_obligations,
+    statuses,
+)
 from caselog.errors import UnknownCaseError, UnknownRuleError
 from caselog.rules.registry import RULES_BY_ID
 from caselog.storage import require_log
@@ -115,6 +121,7 @@ class ComplianceQuestions(AccessRecording):
         on: date,
         known_at: date | datetime | None = None,
         search: str | None = None,
+        reference: bool = False,
         actor: str | None = None,
     ) -> Cases:
         """Every child's case file on `on` as the log showed it at `known_at`, with its findings.
@@ -125,10 +132,16 @@ class ComplianceQuestions(AccessRecording):
         to `{}`. `search` keeps the ids that contain it, ignoring case: it matches case ids
         only, never names or any other content (RULES.md §7.3). As a frame (`to_arrow()`,
         `to_pandas()`, `to_polars()`) it is one `CaseRow` per case file: where it stands,
-        its parts counted, its findings counted by status.
+        its parts counted, its findings counted by status. Answered from the read models
+        unless `reference=True` (or they cannot answer exactly), as `obligations`.
         """
         moment = self._moment(known_at)
-        self._accessed("cases", None, actor, on=on, known_at=moment, search=searched(search))
+        self._accessed(
+            "cases", None, actor, on=on, known_at=moment, search=searched(search),
+            reference=reference,
+        )  # fmt: skip
+        if not reference and (stored := self.read_models.cases(on, moment)) is not None:
+            return cases_of_stored(self.store, stored, search=search)
         return cases_of(
             self.store,
             on=on,

@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from caselog.api.query import by_stream, rule_matches
+from caselog.api.read_model_workers import judge_chunk, judge_in_worker, start_worker
 from caselog.projections import CaseState
 from caselog.rules.referred import Referred
 from caselog.rules.registry import RULES_BY_ID
 from caselog.rules.settings import Settings
-from caselog.rules.spans import stream_spans
 from caselog.storage.port import chunked
+from caselog.storage.read_model_cases import StoredCases, stored_cases
 from caselog.storage.read_models import tables_for
 
 if TYPE_CHECKING:
@@ -200,6 +201,12 @@ class ReadModels:
         state = CaseState.model_validate_json(found)
         return state.model_copy(update={"on": on, "known_at": known_at})
 
+    def cases(self, on: date, known_at: datetime) -> StoredCases | None:
+        """`CaseLog.cases` from the stored listing, findings and states; None as `answer`."""
+        if not self._answerable(on):
+            return None
+        return stored_cases(self.tables.engine, on=on, known_at=known_at)
+
     # -- upkeep -------------------------------------------------------------------------
 
     def catch_up(self, progress: Progress | None = None) -> int:
@@ -316,7 +323,7 @@ class ReadModels:
         chunks = (self._read(chunk, head) for chunk in chunked(names, STREAMS_PER_CHUNK))
         if cores == 1:
             judged = (
-                _judge_chunk(
+                judge_chunk(
                     c,
                     referred if workers else self._with_homes(referred, c, head),
                     settings,
@@ -331,9 +338,9 @@ class ReadModels:
                 yield from spans
             return
         with ProcessPoolExecutor(
-            cores, initializer=_start_worker, initargs=(referred, settings, horizon)
+            cores, initializer=start_worker, initargs=(referred, settings, horizon)
         ) as pool:
-            for spans in pool.map(_judge_in_worker, chunks):
+            for spans in pool.map(judge_in_worker, chunks):
                 done += len(spans)
                 if progress:
                     progress(done, len(names))
@@ -371,30 +378,6 @@ def _filters(
         "rule_ids": None if rule is None else [r for r in RULES_BY_ID if rule_matches(r, rule)],
         "statuses": want,
     }
-
-
-def _judge_chunk(
-    chunk: Sequence[tuple[str, Sequence[Recorded[Event]]]],
-    referred: Referred,
-    settings: Settings,
-    horizon: date,
-) -> list[StreamSpans]:
-    return [
-        stream_spans(name, records, referred=referred, settings=settings, horizon=horizon)
-        for name, records in chunk
-    ]
-
-
-_WORKER: list[tuple[Referred, Settings, date]] = []
-
-
-def _start_worker(referred: Referred, settings: Settings, horizon: date) -> None:
-    _WORKER.append((referred, settings, horizon))
-
-
-def _judge_in_worker(chunk: Sequence[tuple[str, Sequence[Recorded[Event]]]]) -> list[StreamSpans]:
-    referred, settings, horizon = _WORKER[0]
-    return _judge_chunk(chunk, referred, settings, horizon)
 
 
 def notice(reason: str) -> None:

@@ -30,6 +30,7 @@ from caselog.dates import start_of_day_utc
 from caselog.projections import fold_case_state
 from caselog.rules.context import Scope
 from caselog.rules.evaluate import retracted_facts, view_of
+from caselog.rules.listing import ListedSpan, listed_spans
 from caselog.rules.model import Obligation
 from caselog.rules.probe import LAST_DAY, ElapsedDays, Probe, ProbeEscapeError, Tracker
 from caselog.rules.referred import Referred
@@ -96,6 +97,8 @@ class StreamSpans:
     states: tuple[StateSpan, ...]
     reads: frozenset[str]
     """The referred streams its rules looked at (`home:<id>`; `committee:` for any)."""
+    listed: tuple[ListedSpan, ...] = ()
+    """A child's stream: when its case file is listed by `cases()` (`caselog.rules.listing`)."""
 
 
 def stream_spans(
@@ -147,7 +150,8 @@ def stream_spans(
         known = min(bounds) if bounds else None
     rows.extend(_row_spans(walk.close_rows(None)))
     states.extend(_state_spans(walk.fold.close(None)))
-    return StreamSpans(stream, tuple(rows), tuple(states), frozenset(walk.reads))
+    listed = listed_spans(ordered) if scope is Scope.CHILD else ()
+    return StreamSpans(stream, tuple(rows), tuple(states), frozenset(walk.reads), listed)
 
 
 _RowValue = tuple[Obligation, date | None]

@@ -95,6 +95,17 @@ states = Table(
     Column("state", Text, nullable=False),
     Index("caselog_rm_states_stream", "stream", "on_from"),
 )
+listed = Table(
+    "caselog_rm_listed",
+    metadata,
+    Column("stream", String, nullable=False),
+    Column("first_on", Integer, nullable=False),
+    Column("known_from", BigInteger, nullable=False),
+    Column("known_to", BigInteger, nullable=False),
+    Index("caselog_rm_listed_known", "known_from", "known_to", "first_on"),
+    Index("caselog_rm_listed_stream", "stream"),
+)
+"""When each child's case file is listed by `cases()` (`caselog.rules.listing`)."""
 reads = Table(
     "caselog_rm_reads",
     metadata,

@@ -32,6 +32,7 @@ from caselog.storage.read_model_schema import (
     StoredObligations,
     day,
     instant,
+    listed,
     meta,
     metadata,
     reads,
@@ -133,7 +134,7 @@ class ReadModelTables:
 
     def clear(self, conn: Connection) -> None:
         """Empty every table but the texts (a rebuild starts from nothing)."""
-        for table in (rows, states, reads, meta):
+        for table in (rows, states, reads, listed, meta):
             conn.execute(delete(table))
 
     # -- writing ------------------------------------------------------------------------
@@ -144,7 +145,7 @@ class ReadModelTables:
         if not batch:
             return
         names = [s.stream for s in batch]
-        for table in (rows, states, reads):
+        for table in (rows, states, reads, listed):
             for start in range(0, len(names), 500):
                 conn.execute(delete(table).where(table.c.stream.in_(names[start : start + 500])))
         self._load_texts(conn)
@@ -168,6 +169,18 @@ class ReadModelTables:
         read_values = [{"stream": s.stream, "reads": r} for s in batch for r in sorted(s.reads)]
         if read_values:
             conn.execute(insert(reads), read_values)
+        listed_values = [
+            {
+                "stream": s.stream,
+                "first_on": day(span.first_on),
+                "known_from": instant(span.known_from),
+                "known_to": FOREVER if span.known_to is None else instant(span.known_to),
+            }
+            for s in batch
+            for span in s.listed
+        ]
+        if listed_values:
+            conn.execute(insert(listed), listed_values)
         self._save_texts(conn)
 
     def _row(self, stream: str, span: Any) -> dict[str, Any]:
@@ -285,7 +298,7 @@ class ReadModelTables:
         rule_ids: Collection[str] | None,
         statuses: Collection[Status] | None,
     ) -> list[ColumnElement[bool] | TextClause]:
-        found: list[ColumnElement[bool] | TextClause] = [_holding(rows, on, known_at)]
+        found: list[ColumnElement[bool] | TextClause] = [holding(rows, on, known_at)]
         if streams is not None:
             found.append(rows.c.stream.in_(list(streams)))
         if rule_ids is not None:
@@ -299,7 +312,7 @@ class ReadModelTables:
     def state(self, stream: str, *, on: date, known_at: datetime) -> str | None:
         """The stored case state (JSON) of `stream` on `on` as known at `known_at`."""
         query = select(states.c.state).where(
-            states.c.stream == stream, _holding(states, on, known_at)
+            states.c.stream == stream, holding(states, on, known_at)
         )
         with self.engine.connect() as conn:
             found = conn.execute(query).scalar_one_or_none()
@@ -313,7 +326,7 @@ class ReadModelTables:
         return {name for (name,) in conn.execute(query)}
 
 
-def _holding(table: Table, on: date, known_at: datetime) -> ColumnElement[bool]:
+def holding(table: Table, on: date, known_at: datetime) -> ColumnElement[bool]:
     """The items of `table` whose rectangle holds (`on`, `known_at`)."""
     when, moment = day(on), instant(known_at)
     return and_(
