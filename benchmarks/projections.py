@@ -76,7 +76,11 @@ ROWS = (  # (label, figure, format: s seconds, ms, n count, x ratio, "" heading)
     ("  case() p95, ms", "case_p95", "ms"),
     ("  reference, {ref_cases} children: obligations p95", "ref_obl_p95", "ms"),
     ("  reference: case() p95", "ref_case_p95", "ms"),
-    ("8 ingest {batch} new events, upkeep off, s", "ingest_off_s", "s"),
+    ("8 cases() on {on}, known then: read models, s", "cases_s", "s"),
+    ("  the same as a frame (case states read), s", "cases_frame_s", "s"),
+    ("  reference replay, as a frame, s", "ref_cases_s", "s"),
+    ("  reference / read models (frame)", "cases_x", "x"),
+    ("9 ingest {batch} new events, upkeep off, s", "ingest_off_s", "s"),
     ("  upkeep on (ingest + catch-up), s", "ingest_on_s", "s"),
     ("  on / off", "ingest_x", "x"),
 )
@@ -260,6 +264,13 @@ def _queries(log: CaseLog, on: date, cases: str, seed: str) -> Figures:
         ours, reference = my_case.model_dump(mode="json"), their_case.model_dump(mode="json")
         if differ := sorted(k for k in ours if ours[k] != reference[k]):
             problems.append(f"case({child}): {', '.join(differ)} differ")
+    f["cases_s"], listed = _timed(partial(log.cases, on=on, known_at=on))
+    f["cases_frame_s"] = f["cases_s"] + _timed(listed.to_arrow)[0]
+    f["ref_cases_s"], replayed = _timed(partial(log.cases, on=on, known_at=on, reference=True))
+    f["ref_cases_s"] += _timed(replayed.to_arrow)[0]
+    f["cases_x"] = f["ref_cases_s"] / f["cases_frame_s"]
+    if listed.to_arrow() != replayed.to_arrow():
+        problems.append(f"cases() on {on} differ from the reference")
     f |= {f"{k}_p{q}": _q(ms[k], q / 100) for k in ("case_obl", "case") for q in (50, 95)}
     f |= {f"{k}_p95": _q(ms[k], 0.95) for k in ("ref_obl", "ref_case")}
     return f | {"problems": problems}

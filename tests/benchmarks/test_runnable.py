@@ -50,7 +50,8 @@ def test_the_projections_benchmark_runs() -> None:
         "5 all obligations as Arrow",
         "6 20 dates",
         "7 one case",
-        "8 ingest 100 new events",
+        "8 cases() on 2026-06-30",
+        "9 ingest 100 new events",
     ):
         assert section in printed
     assert "identical: yes" in printed

@@ -22,7 +22,7 @@ from typer.testing import CliRunner, Result
 from caselog.api import open_log
 from caselog.cli import app
 from caselog.cli.app import consoles
-from caselog.cli.catalogue import PARTS, SEVERITY_SV, STATUS_SV, Catalogue, Lang
+from caselog.reports.catalogue import PARTS, SEVERITY_SV, STATUS_SV, Catalogue, Lang
 from caselog.rules.model import FINDINGS, Severity, Status
 
 if TYPE_CHECKING:
@@ -54,15 +54,10 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(app, list(args), env=env)
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The URL of a log holding a small demo municipality."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(consoles, "out", Console(width=WIDTH, color_system=None))
-        result = run("demo", "--children", "40", "--db", url)
-    assert result.exit_code == 0, result.output
-    return url
+@pytest.fixture
+def demo(demo_log: Path) -> str:
+    """The URL of the shared small demo municipality (tests/conftest.py)."""
+    return f"sqlite:///{demo_log}"
 
 
 @pytest.fixture

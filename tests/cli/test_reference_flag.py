@@ -1,4 +1,4 @@
-"""`caselog compliance` and `case` answer the same from the read models as with --reference.
+"""`compliance`, `case` and `cases` answer the same from the read models as with --reference.
 
 The demo municipality is asked about a dozen (`--on`, `--known-at`) pairs — early years,
 the inspection day as the records showed it then and as known now, a day between two
@@ -75,3 +75,16 @@ def test_case_is_the_same_with_and_without_reference(
         replayed = run("case", child, *asked, "--format", "json", "--reference", "--db", demo_db)
         assert fast.exit_code == replayed.exit_code == 0, fast.output
         assert fast.output == replayed.output
+
+
+@pytest.mark.parametrize(("on", "known_at"), PAIRS[::2])
+def test_cases_are_the_same_with_and_without_reference(
+    demo_db: str, on: str, known_at: str | None
+) -> None:
+    """The case files listed and their findings, as JSON, byte for byte."""
+    asked = ["--on", on, *(["--known-at", known_at] if known_at else [])]
+    fast = run("cases", *asked, "--format", "json", "--db", demo_db)
+    replayed = run("cases", *asked, "--format", "json", "--reference", "--db", demo_db)
+    assert fast.exit_code == replayed.exit_code == 0, fast.output
+    assert "notice:" not in fast.output
+    assert fast.output == replayed.output

@@ -374,3 +374,23 @@ def test_read_models_of_another_version_are_rebuilt(
                     CASE_ID, on=ON, known_at=known_at, reference=True
                 )
             assert [o.as_record() for o in log.obligations(on=ON, known_at=KNOWN_AT)] == before
+
+
+def test_a_table_added_later_is_made_and_everything_rebuilt(file_url: str) -> None:
+    """Read models made before `caselog_rm_listed`: the next write makes it and rebuilds.
+
+    Rows for the new table exist only after a rebuild, so a missing table must make the
+    stamp stale, never leave `cases()` answering from an empty listing.
+    """
+    _worked_case(file_url)
+    _execute(file_url, "DROP TABLE caselog_rm_listed")
+    clock = ManualClock(datetime(2024, 2, 25, 9, tzinfo=UTC))
+    with open_log(file_url, actor="sw-1", clock=clock) as log, no_warning():
+        log.record(concluded("c-1", "2024-02-25", investigation="inv-1"))
+        assert_current(log)
+        assert log.read_models.tables.stamp()["rules"] == rules_fingerprint()
+        cases = log.cases(on=ON, known_at=KNOWN_AT)
+        assert list(cases.items()) == list(
+            log.cases(on=ON, known_at=KNOWN_AT, reference=True).items()
+        )
+        assert CASE_ID in cases

@@ -9,8 +9,10 @@ recorded is not answered. The storage and its hash chain are
 `caselog.storage.access_log`.
 
 A public read is marked `@read_access` and records itself with one line,
-`self._accessed(what, case_id, **parameters)`; a public read made inside another one (a
-report that asks for obligations) is recorded once, as the outer read.
+`self._accessed(what, case_id, actor, **parameters)`, where `actor` is the read's own
+`actor=` (who reads, when a log opened by a service answers many; None: the log's actor);
+a public read made inside another one (a report that asks for obligations) is recorded
+once, as the outer read.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from caselog.api.purge import PurgeItem, purge_case, purge_due, purge_plan
 from caselog.api.purge import today as purge_today
 from caselog.api.questions import ComplianceQuestions
 from caselog.api.read_model import ReadModels
+from caselog.api.statistics import StatisticsQuestions
 from caselog.errors import (
     ConcurrencyConflictError,
     DuplicateEventError,
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
     from caselog.storage import EventStore
 
 
-class CaseLog(ComplianceQuestions):
+class CaseLog(StatisticsQuestions, ComplianceQuestions):
     """One municipality's append-only, bitemporal log of child-welfare casework."""
 
     def __init__(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from caselog.cli import (
     access_log,
+    bundle,
     cases,
     compliance,
     demo,
@@ -17,6 +18,9 @@ from caselog.cli import (
     log,
     purge,
     read_models,
+    report,
+    service,
+    stats,
 )
 from caselog.cli.app import app
 
@@ -32,6 +36,10 @@ _COMMANDS = (
     integrity,
     access_log,
     purge,
+    service,
+    report,
+    bundle,
+    stats,
 )  # importing a module registers its commands
 
 

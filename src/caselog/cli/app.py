@@ -31,7 +31,6 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from caselog.api import CaseLog, open_log
-from caselog.cli.catalogue import Lang
 from caselog.dates import STOCKHOLM
 from caselog.errors import (
     CaselogError,
@@ -41,6 +40,7 @@ from caselog.errors import (
     UnknownRuleError,
     UnknownStatusError,
 )
+from caselog.reports.catalogue import Lang
 from caselog.rules.model import Status
 from caselog.rules.settings import Settings
 

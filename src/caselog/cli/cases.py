@@ -39,10 +39,10 @@ from caselog.cli.app import (
     plain_table,
     working,
 )
-from caselog.cli.catalogue import Catalogue, Lang
 from caselog.cli.read_models import Reference, notices
 from caselog.dates import swedish_date
 from caselog.errors import CaselogError
+from caselog.reports.catalogue import Catalogue, Lang
 from caselog.rules.model import FINDINGS, Status
 
 if TYPE_CHECKING:
@@ -76,6 +76,7 @@ def cases(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.TABLE,
     lang: LangOption = Lang.EN,
+    reference: Reference = False,
     db: Db = None,
     actor: Actor = None,
     purpose: Purpose = None,
@@ -83,15 +84,20 @@ def cases(
     """List the case files (child ids), with their findings on a date by status."""
     day = parse_date(on, "--on") if on else swedish_date(datetime.now(UTC))
     moment = parse_known_at(known_at)
-    with open_or_exit(db, actor, purpose=purpose) as log, working(f"judging duties on {day}"):
+    with (
+        open_or_exit(db, actor, purpose=purpose) as log,
+        notices(),
+        working(f"judging duties on {day}"),
+    ):
         try:
             numbered = None if pnr is None else set(log.children_numbered(pnr))
-            listed = log.cases(on=day, known_at=moment, search=search)
+            found = log.cases(on=day, known_at=moment, search=search, reference=reference)
         except CaselogError as error:
             raise fail(error) from None
         except ValueError as error:  # the number itself (caselog's errors are caught above)
             consoles.err.print(f"[red]error:[/red] --pnr: {escape(str(error))}", highlight=False)
             raise typer.Exit(2) from None
+    listed = dict(found)
     if numbered is not None:
         if not numbered:
             consoles.err.print(

@@ -40,10 +40,10 @@ from caselog.cli.app import (
     plain_table,
     working,
 )
-from caselog.cli.catalogue import Catalogue, Lang
 from caselog.cli.read_models import Reference, notices
 from caselog.dates import swedish_date
 from caselog.errors import CaselogError
+from caselog.reports.catalogue import Catalogue, Lang
 from caselog.rules.model import FINDINGS, Severity, Status
 from caselog.rules.settings import Settings
 

@@ -21,13 +21,13 @@ from caselog.cli.app import (
     progress_bar,
     working,
 )
-from caselog.cli.catalogue import Catalogue
 from caselog.cli.compliance import write_summary
 from caselog.cli.purge import announce_master_key
 from caselog.cli.read_models import keep_current, notices
 from caselog.dates import swedish_date
 from caselog.demo import DemoConfig, DemoSummary, generate
 from caselog.errors import CaselogError, IngestRejectedError
+from caselog.reports.catalogue import Catalogue
 from caselog.rules.model import FINDINGS
 
 if TYPE_CHECKING:

@@ -82,6 +82,10 @@ class Settings(BaseModel):
     another municipality is due a consultation (SoL (2025:400) 22 kap. 6 §)."""
     municipality_in_research_sample: bool = False
     """R23: the municipality keeps every personakt for research (SoF (2001:937) 7 kap. 2 §)."""
+    teams: dict[str, list[str]] = Field(default_factory=dict, exclude=True)
+    """The weekly self-monitoring (egenkontroll, `caselog weekly --team`): each team's
+    name and the actors who hold its cases. Not a rule parameter: no rule reads it, and it
+    is left out of the settings the read models are stamped with (`exclude`)."""
     research_birth_days: frozenset[Annotated[int, Field(ge=1, le=31)]] = Field(
         default_factory=lambda: frozenset({5, 15, 25}), max_length=31
     )

@@ -88,12 +88,20 @@ class ReadModelTables:
             return bool(self.engine.dialect.has_table(conn, meta.name))
 
     def create(self) -> None:
-        """Make the tables if they are missing (under the lock: writers may race)."""
-        if self.exists():
+        """Make the tables that are missing (under the lock: writers may race).
+
+        A table missing beside the others (added by a later caselog, or dropped) makes
+        the stamp stale, so everything is rebuilt before it answers again.
+        """
+        with self.engine.connect() as conn:
+            missing = [t for t in metadata.tables if not self.engine.dialect.has_table(conn, t)]
+        if not missing:
             return
         with self.writer.begin() as conn:
             self.lock(conn, read=False)
             metadata.create_all(conn)
+            if meta.name not in missing:
+                self.clear_keys(conn, ["rules"])
 
     def may_write(self) -> bool:
         """Whether this connection may write the tables (a reader's may not)."""
