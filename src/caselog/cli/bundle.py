@@ -33,8 +33,11 @@ from caselog.cli.app import (
 )
 from caselog.cli.read_models import notices
 from caselog.cli.report import (
+    From,
+    MaxCases,
     On,
     SettingsFile,
+    To,
     advancing,
     closing_note,
     day_of,
@@ -62,15 +65,9 @@ def bundle(
         list[str] | None,
         typer.Option("--case", metavar="ID", help="Only these children's case files (repeat)."),
     ] = None,
-    start: Annotated[
-        str | None, typer.Option("--from", metavar="DATE", help="Findings triggered from.")
-    ] = None,
-    end: Annotated[
-        str | None, typer.Option("--to", metavar="DATE", help="Findings triggered until.")
-    ] = None,
-    max_cases: Annotated[
-        int, typer.Option(min=0, metavar="N", help="Timelines of at most N cases with findings.")
-    ] = MAX_CASES,
+    start: From = None,
+    end: To = None,
+    max_cases: MaxCases = MAX_CASES,
     lang: LangOption = Lang.EN,
     settings: SettingsFile = None,
     db: Db = None,

@@ -60,6 +60,17 @@ SettingsFile = Annotated[
     Path | None,
     typer.Option(exists=True, dir_okay=False, help="Routine parameters and teams (TOML)."),
 ]
+From = Annotated[
+    str | None,
+    typer.Option("--from", metavar="DATE", help="Findings triggered on or after; trend from."),
+]
+To = Annotated[
+    str | None,
+    typer.Option("--to", metavar="DATE", help="Findings triggered on or before; trend to."),
+]
+MaxCases = Annotated[
+    int, typer.Option(min=0, metavar="N", help="Timelines of at most N cases with findings.")
+]
 
 
 def day_of(on: str | None) -> date:
@@ -136,20 +147,12 @@ def report(
     out: Annotated[Path, typer.Argument(metavar="OUT.html", help="The HTML file to write.")],
     on: On = None,
     known_at: KnownAt = None,
-    start: Annotated[
-        str | None,
-        typer.Option("--from", metavar="DATE", help="Findings triggered on or after; trend from."),
-    ] = None,
-    end: Annotated[
-        str | None,
-        typer.Option("--to", metavar="DATE", help="Findings triggered on or before; trend to."),
-    ] = None,
+    start: From = None,
+    end: To = None,
     case_id: Annotated[
         str | None, typer.Option("--case", metavar="ID", help="Only this child's case file.")
     ] = None,
-    max_cases: Annotated[
-        int, typer.Option(min=0, metavar="N", help="Timelines of at most N cases with findings.")
-    ] = MAX_CASES,
+    max_cases: MaxCases = MAX_CASES,
     lang: LangOption = Lang.EN,
     settings: SettingsFile = None,
     db: Db = None,
