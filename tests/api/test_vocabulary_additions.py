@@ -89,6 +89,19 @@ def test_a_matter_corrected_to_name_another_child_leaves_the_timeline(
     assert [e.event_id for e in log.timeline("c1", known_at=before)] == ["r1", "d1"]
 
 
+def test_a_matter_recorded_after_a_timeline_was_read_shows_in_the_next(
+    log: CaseLog, clock: ManualClock
+) -> None:
+    """The matters read for one timeline are read again once the log has moved on."""
+    log.ingest([REPORT, matter("d1", "m-1", child_ids=["c1"])])
+    before = clock()
+    assert [e.event_id for e in log.timeline("c1")] == ["r1", "d1"]
+    clock.set(APRIL + timedelta(days=1))
+    log.ingest([matter("d2", "m-2", child_ids=["c1"])])
+    assert [e.event_id for e in log.timeline("c1")] == ["r1", "d1", "d2"]
+    assert [e.event_id for e in log.timeline("c1", known_at=before)] == ["r1", "d1"]
+
+
 def test_optional_additions_read_back_as_sent(log: CaseLog) -> None:
     """`reason`, `home_municipality_code` and `placement_id` are stored and read back."""
     placement = {

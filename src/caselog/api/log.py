@@ -20,6 +20,7 @@ from caselog.api.ingest import IngestResult, ingest
 from caselog.api.personal import children_numbered
 from caselog.api.purge import PurgeItem, purge_case, purge_due, purge_plan
 from caselog.api.purge import today as purge_today
+from caselog.api.query import MatterStreams
 from caselog.api.questions import ComplianceQuestions
 from caselog.api.read_model import ReadModels
 from caselog.api.statistics import StatisticsQuestions
@@ -82,6 +83,7 @@ class CaseLog(StatisticsQuestions, ComplianceQuestions):
         self.clock = clock or system_clock
         self.settings = settings or DEFAULT_SETTINGS
         self.read_models = ReadModels(store, self.settings, self.clock)
+        self._matters = MatterStreams(store)
         self.upkeep = True
         """Whether writes keep the read models current (a bulk load may turn it off and
         call `read_models.catch_up()` once at the end)."""
@@ -266,7 +268,7 @@ class CaseLog(StatisticsQuestions, ComplianceQuestions):
         moment = self._moment(known_at)
         self._accessed("timeline", case_id, actor, known_at=moment)
         own = self._case_history(case_id)
-        matters = self.store.read_streams(self.store.streams("matter:"), known_at=moment)
+        matters = self._matters.known_at(moment)
         about = matters_about(case_id, matters, known_at=moment)
         entries = timeline_of([*own, *(r for r in matters if r.stream in about)], known_at=moment)
         return Timeline(case_id, entries)

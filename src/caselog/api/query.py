@@ -207,3 +207,26 @@ def cases_of_stored(store: EventStore, stored: StoredCases, *, search: str | Non
         return {name.partition(":")[2]: orjson.loads(read[name]) | labels for name in names}
 
     return Cases({name.partition(":")[2]: stored.findings.get(name, {}) for name in names}, states)
+
+
+class MatterStreams:
+    """A log's deviation and lex Sarah matters, read once per log position.
+
+    A case file's timeline lists the matters whose report names the child, so every
+    timeline looked at every matter stream of the log: 0.34 s per case at 10,000
+    children, re-read for each. The log only grows (D1), so what was read stays true
+    until its last position moves; then the matters are read again.
+    """
+
+    def __init__(self, store: EventStore) -> None:
+        """The matters of `store`, read when first asked for."""
+        self._store = store
+        self._read: tuple[int, list[Recorded[Event]]] | None = None
+
+    def known_at(self, moment: datetime) -> list[Recorded[Event]]:
+        """The matters' events recorded up to `moment`, in log order."""
+        head = self._store.last_position()
+        if self._read is None or self._read[0] != head:
+            names = self._store.streams("matter:")
+            self._read = (head, self._store.read_streams(names) if names else [])
+        return [r for r in self._read[1] if r.recorded_at <= moment]
