@@ -35,7 +35,6 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -47,37 +46,14 @@ from caselog.api.integrity import verify
 from caselog.demo import DemoConfig, generate
 from caselog.interchange import to_line
 from caselog.service import Role, TokenFile
+from caselog.service.load import Writer, shares
 
 CASELOG = Path(sys.executable).parent / "caselog"
-SUBJECTS = ("child_id", "matter_id", "home_id", "committee_id")
 
 
 def say(message: str) -> None:
     """A progress line on stderr."""
     print(f"{time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True)
-
-
-@dataclass
-class Writer:
-    """One writer's share of the events, and what it measured."""
-
-    lines: list[str]
-    acknowledged: list[str] = field(default_factory=list)
-    latencies: list[float] = field(default_factory=list)
-    retries: int = 0
-
-
-def shares(lines: list[str], writers: int) -> list[Writer]:
-    """The events split by stream among the writers, each stream's events in order."""
-    streams: dict[str, list[str]] = {}
-    for line in lines:
-        data = json.loads(line)
-        subject = next(f"{name}:{data[name]}" for name in SUBJECTS if name in data)
-        streams.setdefault(subject, []).append(line)
-    found = [Writer([]) for _ in range(writers)]
-    for number, stream in enumerate(streams.values()):
-        found[number % writers].lines.extend(stream)
-    return found
 
 
 def post(url: str, token: str, writer: Writer, batch: int, until: float) -> None:

@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING
 
 from typer.testing import Result
 
-from caselog.api import open_log, resolve_known_at
+from caselog.api import open_log
 from caselog.events.examples import example
 from caselog.reports.catalogue import RULE_NAMES, Catalogue, Lang
 from caselog.reports.charts import summary_chart
 from caselog.reports.gather import KEY
-from caselog.reports.timeline import CaseFiles
 from caselog.rules.model import FINDINGS, Status
 from caselog.rules.registry import RULES_BY_ID
 
@@ -241,18 +240,7 @@ def test_a_period_limits_the_findings_to_the_duties_it_triggered(
     assert len(Elements(out.read_text()).having("tr", class_="finding")) == len(inside)
 
 
-def test_case_files_list_each_timeline_as_the_timeline_query(rendered: Rendered) -> None:
-    """The report reads the matters once; each case's timeline is still `log.timeline`'s."""
-    with open_log(rendered.url, actor="test") as log:
-        children = [s.removeprefix("child:") for s in log.store.streams("child:")]
-        for known_at in (resolve_known_at(ON, log.clock), log.clock()):
-            files = CaseFiles(log, known_at)
-            assert files.matters, "the demo has deviations and lex Sarah matters"
-            for case_id in children:
-                assert files.timeline(case_id) == log.timeline(case_id, known_at=known_at)
-
-
-def test_case_files_list_the_matters_that_name_the_child(tmp_path: Path) -> None:
+def test_a_timeline_lists_the_matters_that_name_the_child(tmp_path: Path) -> None:
     """A deviation naming the child is in its timeline, one naming nobody is not."""
     with open_log(f"sqlite:///{tmp_path / 'm.db'}", actor="sw-17", create=True) as log:
         log.ingest(
@@ -262,7 +250,5 @@ def test_case_files_list_the_matters_that_name_the_child(tmp_path: Path) -> None
                 {**example("deviation_reported"), "event_id": "d2", "matter_id": "m-2"},
             ]
         )
-        now = log.clock()
-        entries = CaseFiles(log, now).timeline("c-1")
-        assert entries == log.timeline("c-1", known_at=now)
+        entries = log.timeline("c-1", known_at=log.clock())
     assert [e.event_id for e in entries] == ["r1", "d1"]

@@ -14,7 +14,6 @@ import statistics
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 import httpx
@@ -26,6 +25,7 @@ from caselog.demo import DemoConfig, generate
 from caselog.errors import StoreNotFoundError
 from caselog.interchange import to_line
 from caselog.service import Role, TokenFile
+from caselog.service.load import Writer, shares
 from tests.service.conftest import serving
 
 if TYPE_CHECKING:
@@ -33,30 +33,6 @@ if TYPE_CHECKING:
 
 WRITERS: Final = 4
 SECONDS: Final = 4.0
-SUBJECTS: Final = ("child_id", "matter_id", "home_id", "committee_id")
-
-
-@dataclass
-class Writer:
-    """One writer's share of the streams, and what it saw."""
-
-    lines: list[str]
-    acknowledged: list[str] = field(default_factory=list)
-    latencies: list[float] = field(default_factory=list)
-    retries: int = 0
-
-
-def shares(lines: list[str], writers: int) -> list[Writer]:
-    """The events split by stream among the writers, each stream's events in order."""
-    streams: dict[str, list[str]] = {}
-    for line in lines:
-        data = json.loads(line)
-        subject = next(f"{name}:{data[name]}" for name in SUBJECTS if name in data)
-        streams.setdefault(subject, []).append(line)
-    found = [Writer([]) for _ in range(writers)]
-    for number, stream in enumerate(streams.values()):
-        found[number % writers].lines.extend(stream)
-    return found
 
 
 def post_each(url: str, token: str, writer: Writer, until: float) -> None:

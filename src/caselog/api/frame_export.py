@@ -28,10 +28,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from caselog.api.answers import EVENT_COLUMNS, TIMELINE_COLUMNS, Timeline, event_row
+from caselog.api.answers import EVENT_COLUMNS, TIMELINE_COLUMNS, event_row
 from caselog.api.integrity import log_id_of
 from caselog.api.read_model import package_version, rules_fingerprint
-from caselog.projections import matters_about, timeline_of
 from caselog.rules.law import statutes_in_force
 
 if TYPE_CHECKING:
@@ -161,17 +160,9 @@ def _tables(
 
 
 def _timelines(log: CaseLog, known_at: datetime, case_id: str | None) -> pa.Table:
-    """Every listed case file's timeline, one after another; the matters are read once."""
-    store = log.store
-    names = [f"child:{case_id}"] if case_id else store.streams("child:")
-    matters = store.read_streams(store.streams("matter:"), known_at=known_at)
-    tables = []
-    for name in names:
-        own = store.read_streams([name], known_at=known_at)
-        child = name.partition(":")[2]
-        about = matters_about(child, matters, known_at=known_at)
-        mine = [*own, *(r for r in matters if r.stream in about)]
-        tables.append(Timeline(child, timeline_of(mine, known_at=known_at)).to_arrow())
+    """Every listed case file's timeline, one after another (the matters are read once)."""
+    names = [f"child:{case_id}"] if case_id else log.store.streams("child:")
+    tables = [log.timeline(name.partition(":")[2], known_at=known_at).to_arrow() for name in names]
     return pa.concat_tables(tables) if tables else TIMELINE_COLUMNS.table([])
 
 

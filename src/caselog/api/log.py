@@ -18,8 +18,8 @@ from caselog.api.clock import resolve_known_at, system_clock
 from caselog.api.export import export as export_events
 from caselog.api.ingest import IngestResult, ingest
 from caselog.api.personal import children_numbered
-from caselog.api.purge import PurgeItem, purge_case, purge_due, purge_plan
-from caselog.api.purge import today as purge_today
+from caselog.api.purge import PurgeItem
+from caselog.api.purge import purge as purge_log
 from caselog.api.query import MatterStreams
 from caselog.api.questions import ComplianceQuestions
 from caselog.api.read_model import ReadModels
@@ -363,20 +363,9 @@ class CaseLog(StatisticsQuestions, ComplianceQuestions):
                 due, or stored in clear.
             ValueError: `on` without `dry_run`.
         """
-        if on is not None and not dry_run:
-            msg = "a purge runs on today's date; `on` is only for a dry run (planning ahead)"
-            raise ValueError(msg)
-        day = on or purge_today(self)
-        if case_id is not None:
-            kept = RetentionClass(retention_class or RetentionClass.GENERAL)
-            if dry_run:
-                return [
-                    i
-                    for i in purge_plan(self, day)
-                    if (i.case_id, i.retention_class) == (case_id, kept)
-                ]
-            return [purge_case(self, case_id, kept, day)]
-        return purge_plan(self, day) if dry_run else purge_due(self, day)
+        return purge_log(
+            self, dry_run=dry_run, on=on, case_id=case_id, retention_class=retention_class
+        )
 
 
 def open_log(

@@ -67,6 +67,34 @@ class PurgeItem:
     """The `records_purged` event recorded, once purged."""
 
 
+def purge(
+    log: CaseLog,
+    *,
+    dry_run: bool,
+    on: date | None,
+    case_id: str | None,
+    retention_class: RetentionClass | str | None,
+) -> list[PurgeItem]:
+    """`CaseLog.purge`: what is due today (or, in a dry run, on `on`), or one case's class.
+
+    Raises:
+        PurgeRefusedError: `case_id`'s class is kept by law, not due, or stored in clear.
+        ValueError: `on` without `dry_run`.
+    """
+    if on is not None and not dry_run:
+        msg = "a purge runs on today's date; `on` is only for a dry run (planning ahead)"
+        raise ValueError(msg)
+    day = on or today(log)
+    if case_id is None:
+        return purge_plan(log, day) if dry_run else purge_due(log, day)
+    kept = RetentionClass(retention_class or RetentionClass.GENERAL)
+    if dry_run:
+        return [
+            i for i in purge_plan(log, day) if (i.case_id, i.retention_class) == (case_id, kept)
+        ]
+    return [purge_case(log, case_id, kept, day)]
+
+
 def purge_plan(log: CaseLog, on: date) -> list[PurgeItem]:
     """What R23 says is due on `on`, per case file and class, without changing anything."""
     due = log.obligations(on=on, rule="R23", status=list(_DUE))

@@ -22,7 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from caselog.dates import STOCKHOLM
 from caselog.reports import charts, gather
 from caselog.reports.catalogue import Catalogue
-from caselog.reports.timeline import CaseFiles, case_timeline
+from caselog.reports.timeline import case_timeline
 from caselog.reports.weekly import KIND_KEYS, Kind
 from caselog.rules.model import FINDINGS, Severity, Status
 
@@ -135,10 +135,9 @@ def _timelines(
     log: CaseLog, q: ReportQuestion, drawn: list[str], words: Catalogue, step: Advance
 ) -> Iterator[CaseTimeline]:
     """The case files' timelines, made as the page is written, with progress."""
-    files = CaseFiles(log, q.known_at)
     for done, case_id in enumerate(drawn):
         step("timelines", done, len(drawn))
-        yield case_timeline(files, q, case_id, words)
+        yield case_timeline(log, q, case_id, words)
     step("timelines", len(drawn), len(drawn))
 
 

@@ -14,12 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Final
 
-from caselog.projections import matters_about, timeline_of
 from caselog.rules.model import Status
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from caselog.api import CaseLog
     from caselog.projections import TimelineEntry
     from caselog.reports.catalogue import Catalogue
@@ -71,35 +68,13 @@ class CaseTimeline:
     entries: tuple[TimelineEntry, ...]
 
 
-class CaseFiles:
-    """Reads case files for their timelines, the deviation and lex Sarah matters once for all.
+def case_timeline(log: CaseLog, q: ReportQuestion, case_id: str, words: Catalogue) -> CaseTimeline:
+    """The timeline of one child's case file on `on`, as the log showed it at `known_at`.
 
-    `CaseLog.timeline` reads every matter stream for each case it is asked about (a
-    third of a second a case on a municipality of 10,000 children); a report drawing 500
-    timelines reads them once here, and lists each case's events exactly as
-    `CaseLog.timeline` does: the child's stream and the matters whose report names it.
+    `CaseLog.timeline` reads the log's deviation and lex Sarah matters once for all the
+    timelines of a report (`caselog.api.query.MatterStreams`).
     """
-
-    def __init__(self, log: CaseLog, known_at: datetime) -> None:
-        """Read the matters recorded up to `known_at` (one read of the log)."""
-        self.log, self.known_at = log, known_at
-        streams = log.store.streams("matter:")
-        self.matters = log.history(*streams, known_at=known_at) if streams else []
-
-    def timeline(self, case_id: str) -> list[TimelineEntry]:
-        """The case file's events with both time axes, marks included (`timeline_of`)."""
-        own = self.log.history(f"child:{case_id}")
-        about = matters_about(case_id, self.matters, known_at=self.known_at)
-        listed = [*own, *(r for r in self.matters if r.stream in about)]
-        return timeline_of(listed, known_at=self.known_at)
-
-
-def case_timeline(
-    files: CaseFiles, q: ReportQuestion, case_id: str, words: Catalogue
-) -> CaseTimeline:
-    """The timeline of one child's case file on `on`, as the log showed it at `known_at`."""
-    log = files.log
-    entries = tuple(files.timeline(case_id))
+    entries = tuple(log.timeline(case_id, known_at=q.known_at))
     state = log.case(case_id, on=q.on, known_at=q.known_at)
     duties = [
         o

@@ -25,7 +25,7 @@ SQL, each a mixin of its store.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final, LiteralString, Protocol, runtime_checkable
 
 import orjson
 
@@ -164,6 +164,31 @@ class AccessStore(Protocol):
     def has_access_table(self) -> bool:
         """Whether the log has its access table (a log made before it needs an upgrade)."""
         ...
+
+
+def access_filters(
+    *,
+    case_id: str | None,
+    actor: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    through: int | None,
+) -> list[tuple[LiteralString, object]]:
+    """The filters of `AccessStore.accesses` that were given: (column and comparison, value).
+
+    Both backends build their WHERE clause from these, each with its own placeholder.
+
+    >>> access_filters(case_id="c1", actor=None, start=None, end=None, through=7)
+    [('case_id =', 'c1'), ('position <=', 7)]
+    """
+    given: tuple[tuple[LiteralString, object], ...] = (
+        ("case_id =", case_id),
+        ("actor =", actor),
+        ("accessed_at >=", start),
+        ("accessed_at <=", end),
+        ("position <=", through),
+    )
+    return [(clause, value) for clause, value in given if value is not None]
 
 
 def access_store(store: EventStore) -> AccessStore:

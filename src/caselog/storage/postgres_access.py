@@ -27,6 +27,7 @@ from caselog.storage.access_log import (
     Access,
     AccessEntry,
     access_chain_row,
+    access_filters,
     access_genesis,
     needs_access_upgrade,
 )
@@ -223,17 +224,9 @@ class PostgresAccessLog:
         `start` and `end` bound `accessed_at` (both included); `through` is the last
         position to list.
         """
-        where, params = [SQL("TRUE")], []
-        for clause, value in (
-            (SQL("case_id = %s"), case_id),
-            (SQL("actor = %s"), actor),
-            (SQL("accessed_at >= %s"), start),
-            (SQL("accessed_at <= %s"), end),
-            (SQL("position <= %s"), through),
-        ):
-            if value is not None:
-                where.append(clause)
-                params.append(value)
+        given = access_filters(case_id=case_id, actor=actor, start=start, end=end, through=through)
+        where = [SQL("TRUE"), *(SQL(clause + " %s") for clause, _ in given)]
+        params = [value for _, value in given]
         if not self.has_access_table():
             return []
         query = SQL("SELECT {} FROM {} WHERE {} ORDER BY position").format(

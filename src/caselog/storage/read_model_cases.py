@@ -18,12 +18,12 @@ from caselog.rules.model import Status
 from caselog.storage.read_model_schema import (
     FINDING_ROWS,
     day,
+    holding,
     instant,
     listed,
     rows,
     states,
 )
-from caselog.storage.read_models import holding
 
 if TYPE_CHECKING:
     from datetime import date, datetime

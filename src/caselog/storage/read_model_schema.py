@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
-from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text, and_
 from sqlalchemy import text as text_clause
 
 from caselog.rules.model import FINDINGS, Status
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    from sqlalchemy import ColumnElement
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 LOCK_KEY: Final = 0x6361_7365_6C6F_67
@@ -156,6 +157,17 @@ class StoredObligations:
 def day(value: date) -> int:
     """A day as stored."""
     return value.toordinal()
+
+
+def holding(table: Table, on: date, known_at: datetime) -> ColumnElement[bool]:
+    """The items of `table` whose rectangle holds (`on`, `known_at`)."""
+    when, moment = day(on), instant(known_at)
+    return and_(
+        table.c.on_from <= when,
+        table.c.on_to > when,
+        table.c.known_from <= moment,
+        table.c.known_to > moment,
+    )
 
 
 def instant(value: datetime) -> int:

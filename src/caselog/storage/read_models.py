@@ -19,7 +19,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, case, create_engine, delete, event, func, insert, literal, select
+from sqlalchemy import case, create_engine, delete, event, func, insert, literal, select
 from sqlalchemy import text as text_clause
 from sqlalchemy.pool import StaticPool
 
@@ -31,6 +31,7 @@ from caselog.storage.read_model_schema import (
     STORED_COLUMNS,
     StoredObligations,
     day,
+    holding,
     instant,
     listed,
     meta,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Mapping
 
     from adbc_driver_manager.dbapi import Connection as ArrowConnection
-    from sqlalchemy import ColumnElement, Table, TextClause
+    from sqlalchemy import ColumnElement, TextClause
     from sqlalchemy.engine import Connection, Engine
 
     from caselog.rules.model import Obligation
@@ -332,17 +333,6 @@ class ReadModelTables:
             return set()
         query = select(reads.c.stream).where(reads.c.reads.in_(list(referred))).distinct()
         return {name for (name,) in conn.execute(query)}
-
-
-def holding(table: Table, on: date, known_at: datetime) -> ColumnElement[bool]:
-    """The items of `table` whose rectangle holds (`on`, `known_at`)."""
-    when, moment = day(on), instant(known_at)
-    return and_(
-        table.c.on_from <= when,
-        table.c.on_to > when,
-        table.c.known_from <= moment,
-        table.c.known_to > moment,
-    )
 
 
 def _dispose(*engines: Engine) -> None:

@@ -18,6 +18,7 @@ from caselog.storage.access_log import (
     Access,
     AccessEntry,
     access_chain_row,
+    access_filters,
     access_genesis,
     needs_access_upgrade,
 )
@@ -165,17 +166,9 @@ class SQLiteAccessLog:
         `start` and `end` bound `accessed_at` (both included); `through` is the last
         position to list.
         """
-        where, params = ["1 = 1"], []
-        for clause, value in (
-            ("case_id = ?", case_id),
-            ("actor = ?", actor),
-            ("accessed_at >= ?", None if start is None else utc_text(start)),
-            ("accessed_at <= ?", None if end is None else utc_text(end)),
-            ("position <= ?", through),
-        ):
-            if value is not None:
-                where.append(clause)
-                params.append(value)
+        given = access_filters(case_id=case_id, actor=actor, start=start, end=end, through=through)
+        where = ["1 = 1", *(f"{clause} ?" for clause, _ in given)]
+        params = [utc_text(v) if isinstance(v, datetime) else v for _, v in given]
         if not self.has_access_table():
             return []
         with self._faults("read"), self.datastore.transaction(commit=False) as c:
