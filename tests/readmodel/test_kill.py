@@ -40,6 +40,7 @@ import pytest
 from caselog.api import ManualClock, open_log
 from caselog.api.read_model import ReferenceNotice
 from caselog.demo import DemoConfig, generate
+from caselog.storage.read_model_segments import ROW_COLUMNS, rows_of_blobs
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -59,6 +60,8 @@ CHILD: Final = "child-000037"
 """A child whose rules read a home: the case asked about after a kill."""
 CHUNK: Final = 5
 """Streams per rebuild transaction in the killed processes."""
+SEGMENT_ROWS: Final = 50
+"""Rows per columnar segment in the killed processes: many segments, split often."""
 KILLS: Final = 8
 """First kill points per scenario, one in each eighth of an uninterrupted run."""
 SEED: Final = 20_190_401
@@ -69,14 +72,16 @@ TEXT_COLUMNS: Final = frozenset(
     {"law_at_trigger", "law_decisive", "citation", "wording_en", "wording_sv"}
 )
 STAMP_KEYS: Final = ("position", "version", "rules", "settings", "horizon")
-TABLES: Final = ("caselog_rm_rows", "caselog_rm_states", "caselog_rm_reads")
+TABLES: Final = ("caselog_rm_rows", "caselog_rm_states", "caselog_rm_reads", "caselog_rm_listed")
 
 SCRIPT: Final = f"""
 import sys
 
 import caselog.api.read_model as read_model
+import caselog.storage.read_model_segments as segments
 
 read_model.STREAMS_PER_CHUNK = {CHUNK}
+segments.SEGMENT_ROWS = {SEGMENT_ROWS}
 
 from caselog.api import open_log
 
@@ -207,9 +212,34 @@ def dump(path: Path) -> Dump:
             )
         tables["caselog_rm_texts"] = sorted((text,) for text in texts.values())
         meta = dict(conn.execute("SELECT key, value FROM caselog_rm_meta").fetchall())
+        columns = ", ".join(ROW_COLUMNS)
+        held = conn.execute(f"SELECT {columns} FROM caselog_rm_rows")  # noqa: S608 - constant
+        rows = sorted(held, key=repr)
+    held_apart = segment_rows(path)
+    assert held_apart == rows, "the segments hold other rows than the row table"
+    tables["caselog_rm_segments"] = sorted(
+        (
+            tuple(
+                texts[v] if n in TEXT_COLUMNS else v for n, v in zip(ROW_COLUMNS, row, strict=True)
+            )
+            for row in held_apart
+        ),
+        key=repr,
+    )
     tables["caselog_rm_meta"] = sorted((k, v) for k, v in meta.items() if k in STAMP_KEYS)
     tables["unfinished"] = sorted((k,) for k in meta if k in {"cursor", "target"})
     return tables
+
+
+def segment_rows(path: Path) -> list[tuple[object, ...]]:
+    """The rows the segments hold (`ROW_COLUMNS`), sorted as `dump` sorts the tables'."""
+    with closing(sqlite3.connect(path)) as conn:
+        blobs = conn.execute("SELECT findings, others FROM caselog_rm_segments").fetchall()
+    found = []
+    for findings, others in blobs:
+        table = rows_of_blobs(findings, others)
+        found += zip(*(table.column(n).to_pylist() for n in ROW_COLUMNS), strict=True)
+    return sorted(found, key=repr)
 
 
 def assert_served_whole(path: Path) -> None:

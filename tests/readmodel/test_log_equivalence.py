@@ -44,6 +44,7 @@ from caselog.events import EventCorrected, EventRetracted, ViolenceExposure
 from caselog.interchange import to_line
 from caselog.rules.model import Status
 from caselog.rules.settings import Settings
+from caselog.storage import read_model_segments
 from tests.readmodel.test_spans_equivalence import Built, pairs
 from tests.rules.builders import assessed, concluded, opened, report
 from tests.strategies import CASE_ID, EPOCH, batches, histories
@@ -95,6 +96,12 @@ class Stores:
         finally:
             with psycopg.connect(self.postgres, autocommit=True) as conn:
                 conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(name)))
+
+
+@pytest.fixture(autouse=True)
+def small_segments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few rows per columnar segment, so that histories split and merge them."""
+    monkeypatch.setattr(read_model_segments, "SEGMENT_ROWS", 4)
 
 
 @pytest.fixture(params=["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -14,7 +14,7 @@ equal.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
@@ -95,7 +95,7 @@ def arrow_of_stored(stored: StoredObligations) -> pa.Table:
     for name in OBLIGATION_FIELDS[:-2]:
         column = table.column(name)
         if name in _DATES:
-            columns[name] = pc.subtract(column, _UNIX_DAY).cast(pa.int32()).cast(pa.date32())
+            columns[name] = _dates(column)
         elif name in _ENUMS:
             columns[name] = _enum_of_stored(column, _ENUMS[name])
         elif name == "flags":
@@ -128,49 +128,60 @@ def _flags(column: pa.ChunkedArray) -> pa.Array:
 def _explanations(table: pa.Table, texts: dict[int, str]) -> tuple[pa.Array, pa.Array]:
     """Each row's two explanations: the duty's sentence with its due day, then its standing.
 
-    A municipality's rows share their sentences and standings: each distinct one is made
-    once, by the functions the `Obligation` properties use, and the two are joined in
-    Arrow.
+    Made column by column, without a Python string per row: each distinct sentence and
+    standing is cut, once, where its due day or its days go (by the functions the
+    `Obligation` properties use, given a stand-in value), and the pieces are joined in
+    Arrow with the rows' days as text.
     """
-    due = pc.coalesce(table.column("effective_due_on"), table.column("due_on"))
     days = pc.coalesce(table.column("days_late"), table.column("days_overdue"))
-    status = table.column("status")
+    due = pc.coalesce(table.column("effective_due_on"), table.column("due_on"))
+    due_text = pc.fill_null(_dates(due).cast(pa.string()), "—")
+    statuses = pc.index_in(table.column("status"), value_set=_STATUS_VALUES)
     explained = []
     for lang in ("sv", "en"):
-        sentences = _each_distinct(
-            pa.table({"wording": table.column(f"wording_{lang}"), "due": due}),
-            lambda wording, day: sentence(texts[wording], _day(day)),
+        pieces = _sentence_pieces(table.column(f"wording_{lang}"), texts, due_text)
+        explained.append(
+            pc.binary_join_element_wise(*pieces, *_standing_pieces(statuses, days, lang), "")
         )
-        standings = _each_distinct(
-            pa.table({"status": status, "days": days}),
-            lambda value, n, lang=lang: standing(Status(value), n, lang),
-        )
-        explained.append(pc.binary_join_element_wise(sentences, standings, ""))
     return explained[0], explained[1]
 
 
-def _each_distinct(parts: pa.Table, make: Callable[..., str]) -> pa.Array:
-    """`make(*row)` for each row of `parts`, called once per distinct row."""
-    code = _key(parts)
-    distinct = pc.unique(code)
-    firsts = pc.index_in(distinct, value_set=code)
-    rows = zip(*(c.to_pylist() for c in parts.take(firsts).columns), strict=True)
-    made = [make(*row) for row in rows]
-    return pa.array(made, pa.string()).take(pc.index_in(code, value_set=distinct))
+_STATUS_VALUES: Final = pa.array([s.value for s in _STATUSES])
+_STAND_IN_DAY: Final = date.min
+_STAND_IN_DAYS: Final = 987_654_321
 
 
-def _key(parts: pa.Table) -> pa.Array:
-    """One int64 per row, equal exactly where all of the row's `parts` are (nulls too)."""
-    code: pa.Array | None = None
-    for column in parts.columns:
-        encoded = pc.dictionary_encode(column.combine_chunks(), null_encoding="encode")
-        index = encoded.indices.cast(pa.int64())
-        if code is None:
-            code = index
-        else:  # keep the code dense, so that it never overflows
-            dense = pc.dictionary_encode(code).indices.cast(pa.int64())
-            code = pc.add(pc.multiply(dense, len(encoded.dictionary)), index)
-    return code if code is not None else pa.array([], pa.int64())
+def _dates(ordinals: pa.ChunkedArray | pa.Array) -> pa.Array:
+    return pc.subtract(ordinals, _UNIX_DAY).cast(pa.int32()).cast(pa.date32())
+
+
+def _sentence_pieces(
+    wording: pa.ChunkedArray, texts: dict[int, str], due_text: pa.Array
+) -> list[pa.Array]:
+    """The sentences of `wording` (text ids) cut where the due day goes, and the day."""
+    ids = pc.unique(wording)
+    cut = [sentence(texts[i], _STAND_IN_DAY).split(str(_STAND_IN_DAY)) for i in ids.to_pylist()]
+    which = pc.index_in(wording, value_set=ids)
+    pieces = [pa.array([c[0] for c in cut], pa.string()).take(which)]
+    for n in range(1, max((len(c) for c in cut), default=1)):
+        held = pa.array([len(c) > n for c in cut], pa.bool_()).take(which)
+        pieces.append(pc.if_else(held, due_text, ""))
+        pieces.append(pa.array([c[n] if len(c) > n else "" for c in cut], pa.string()).take(which))
+    return pieces
+
+
+def _standing_pieces(statuses: pa.Array, days: pa.Array, lang: str) -> list[pa.Array]:
+    """Where each row stands, cut where its days go, and the days as text."""
+    bare = [standing(s, None, lang) for s in _STATUSES]
+    cut = [standing(s, _STAND_IN_DAYS, lang).partition(str(_STAND_IN_DAYS)) for s in _STATUSES]
+    says_days = pc.and_(pa.array([bool(c[1]) for c in cut]).take(statuses), pc.is_valid(days))
+    return [
+        pc.if_else(
+            says_days, pa.array([c[0] for c in cut]).take(statuses), pa.array(bare).take(statuses)
+        ),
+        pc.if_else(says_days, days.cast(pa.string()), ""),
+        pc.if_else(says_days, pa.array([c[2] for c in cut]).take(statuses), ""),
+    ]
 
 
 def rows_of_stored(stored: StoredObligations) -> tuple[Obligation, ...]:

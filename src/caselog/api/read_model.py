@@ -69,7 +69,8 @@ def rules_fingerprint() -> str:
         root = Path(__file__).resolve().parent.parent
         digest = hashlib.sha256()
         parts = ("events", "projections", "rules", "aggregates", "dates.py")
-        for part in (*parts, "storage/read_model_schema.py"):
+        layout = ("storage/read_model_schema.py", "storage/read_model_segments.py")
+        for part in (*parts, *layout):
             paths = sorted((root / part).rglob("*.py")) if (root / part).is_dir() else [root / part]
             for path in paths:
                 digest.update(path.relative_to(root).as_posix().encode())

@@ -1,10 +1,11 @@
 """`CaseLog.cases` from the read models: the listed case files, their findings, their states.
 
-Three indexed queries instead of judging the whole log: which child streams are listed
-on `on` as known at `known_at` (`caselog_rm_listed`), how many findings each has by
-status (the rows holding there, counted by the database), and — only when the frame is
-asked for — each case state holding there. Where the answer lives in the domain:
-`caselog.rules.listing` (when a case file is listed) and `caselog.rules.spans`.
+Three questions instead of judging the whole log: which child streams are listed on `on`
+as known at `known_at` (`caselog_rm_listed`, through its index), how many findings each
+has by status (counted in the segments' columns, `caselog.storage.read_model_segments`),
+and — only when the frame is asked for — each case state holding there. Where the answer
+lives in the domain: `caselog.rules.listing` (when a case file is listed) and
+`caselog.rules.spans`.
 """
 
 from __future__ import annotations
@@ -12,16 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 
 from caselog.rules.model import Status
 from caselog.storage.read_model_schema import (
-    FINDING_ROWS,
     day,
     holding,
     instant,
     listed,
-    rows,
     states,
 )
 
@@ -65,19 +64,10 @@ def stored_cases(engine: Engine, *, on: date, known_at: datetime) -> StoredCases
             listed.c.first_on <= day(on),
         )
     )
-    counting = (
-        select(rows.c.stream, rows.c.status, func.count())
-        .where(
-            holding(rows, on, known_at),
-            FINDING_ROWS,
-            rows.c.stream.startswith(_CHILD, autoescape=True),
-        )
-        .group_by(rows.c.stream, rows.c.status)
-    )
+    from caselog.storage.read_model_segments import findings_by_stream  # noqa: PLC0415
+
     with engine.connect() as conn:
         streams = frozenset(name for (name,) in conn.execute(listing))
-        findings: dict[str, dict[Status, int]] = {}
-        for stream, status, n in conn.execute(counting):
-            if stream in streams:
-                findings.setdefault(stream, {})[Status(status)] = n
+        counted = findings_by_stream(conn, on=on, known_at=known_at, prefix=_CHILD)
+    findings = {stream: n for stream, n in counted.items() if stream in streams}
     return StoredCases(engine, on, known_at, streams, findings)

@@ -13,10 +13,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
-from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text, and_
-from sqlalchemy import text as text_clause
-
-from caselog.rules.model import FINDINGS, Status
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -41,11 +49,6 @@ def _rectangle() -> list[Column[int] | Column[str]]:
         Column("known_to", BigInteger, nullable=False),
     ]
 
-
-FINDING_ROWS: Final = text_clause(
-    "status NOT IN (" + ", ".join(f"'{s.value}'" for s in Status if s not in FINDINGS) + ")"
-)
-"""The rows that are findings (`caselog.rules.model.FINDINGS`), as the partial index says it."""
 
 rows = Table(
     "caselog_rm_rows",
@@ -75,19 +78,6 @@ rows = Table(
     Column("wording_en", Integer, nullable=False),
     Column("wording_sv", Integer, nullable=False),
     Index("caselog_rm_rows_stream", "stream", "on_from"),
-    # Counting by rule and status reads this index alone, never the rows.
-    Index(
-        "caselog_rm_rows_count", "on_from", "on_to", "known_from", "known_to", "rule_id", "status"
-    ),
-    # A municipality's findings are a few percent of its rows: read them in order, alone.
-    Index(
-        "caselog_rm_rows_findings",
-        "stream",
-        "rule",
-        "idx",
-        sqlite_where=FINDING_ROWS,
-        postgresql_where=FINDING_ROWS,
-    ),
 )
 states = Table(
     "caselog_rm_states",
@@ -115,6 +105,16 @@ reads = Table(
     Index("caselog_rm_reads_stream", "stream"),
     Index("caselog_rm_reads_reads", "reads"),
 )
+segments = Table(
+    "caselog_rm_segments",
+    metadata,
+    Column("first_stream", String, primary_key=True),
+    Column("keys", LargeBinary, nullable=False),
+    Column("findings", LargeBinary, nullable=False),
+    Column("others", LargeBinary, nullable=False),
+)
+"""The rows of `caselog_rm_rows` again, in columns: Arrow IPC per range of streams that
+begins at `first_stream` (`caselog.storage.read_model_segments`)."""
 texts = Table(
     "caselog_rm_texts",
     metadata,

@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import weakref
 from datetime import date, datetime
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, create_engine, delete, event, func, insert, literal, select
 from sqlalchemy import text as text_clause
 from sqlalchemy.pool import StaticPool
 
-from caselog.rules.model import FINDINGS, Status
+from caselog.rules.model import Status
 from caselog.storage.read_model_schema import (
-    FINDING_ROWS,
     FOREVER,
     LOCK_KEY,
     STORED_COLUMNS,
@@ -38,15 +36,15 @@ from caselog.storage.read_model_schema import (
     metadata,
     reads,
     rows,
+    segments,
     states,
     texts,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable, Mapping
+    from collections.abc import Collection, Iterable, Mapping
 
-    from adbc_driver_manager.dbapi import Connection as ArrowConnection
-    from sqlalchemy import ColumnElement, TextClause
+    from sqlalchemy import ColumnElement, Select, TextClause
     from sqlalchemy.engine import Connection, Engine
 
     from caselog.rules.model import Obligation
@@ -57,21 +55,10 @@ if TYPE_CHECKING:
 class ReadModelTables:
     """The read-model tables of one log, and the questions they answer."""
 
-    def __init__(
-        self,
-        engine: Engine,
-        writer: Engine | None = None,
-        arrow_connect: Callable[[], ArrowConnection] | None = None,
-    ) -> None:
-        """Read through `engine`; write through `writer` (SQLite: one that locks at once).
-
-        `arrow_connect` opens an ADBC connection to the same database (PostgreSQL), which
-        reads a whole municipality's rows into Arrow columns without a Python object per
-        value.
-        """
+    def __init__(self, engine: Engine, writer: Engine | None = None) -> None:
+        """Read through `engine`; write through `writer` (SQLite: one that locks at once)."""
         self.engine = engine
         self.writer = writer or engine
-        self.arrow_connect = arrow_connect
         # A log dropped without close() must not leave connections to be warned about.
         weakref.finalize(self, _dispose, self.engine, self.writer)
         self._texts: dict[str, int] = {}
@@ -101,6 +88,9 @@ class ReadModelTables:
         with self.writer.begin() as conn:
             self.lock(conn, read=False)
             metadata.create_all(conn)
+            if segments.name in missing:  # their columns replace two indexes of the rows
+                for index in ("caselog_rm_rows_count", "caselog_rm_rows_findings"):
+                    conn.execute(text_clause(f"DROP INDEX IF EXISTS {index}"))
             if meta.name not in missing:
                 self.clear_keys(conn, ["rules"])
 
@@ -143,7 +133,7 @@ class ReadModelTables:
 
     def clear(self, conn: Connection) -> None:
         """Empty every table but the texts (a rebuild starts from nothing)."""
-        for table in (rows, states, reads, listed, meta):
+        for table in (rows, states, reads, listed, segments, meta):
             conn.execute(delete(table))
 
     # -- writing ------------------------------------------------------------------------
@@ -161,6 +151,9 @@ class ReadModelTables:
         row_values = [self._row(s.stream, span) for s in batch for span in s.rows]
         if row_values:
             conn.execute(insert(rows), row_values)
+        from caselog.storage import read_model_segments as columns  # noqa: PLC0415
+
+        columns.replace_streams(conn, names, columns.rows_table(row_values))
         state_values = [
             {
                 "stream": s.stream,
@@ -257,29 +250,42 @@ class ReadModelTables:
     ) -> StoredObligations:
         """The rows that hold on `on` as known at `known_at`, in the reference's order.
 
-        A whole municipality is fetched straight into Arrow through ADBC (no Python object
-        per value); a few streams through the pool, where a connection is ready.
+        A whole municipality is read from the segments' columns; a few streams from the
+        row table, through its index.
         """
+        from caselog.storage import read_model_segments as columns  # noqa: PLC0415
+        from caselog.storage.read_model_arrow import fetch_rows  # noqa: PLC0415
+
+        with self.engine.connect() as conn:
+            if not self._by_id:
+                self._load_texts(conn)
+            if streams is None:
+                table = columns.obligations(
+                    conn, on=on, known_at=known_at, rule_ids=rule_ids, statuses=statuses
+                )
+            else:
+                table = fetch_rows(self._query(on, known_at, streams, rule_ids, statuses), conn)
+        return StoredObligations(table, self._by_id)
+
+    def _query(
+        self,
+        on: date,
+        known_at: datetime,
+        streams: Collection[str],
+        rule_ids: Collection[str] | None,
+        statuses: Collection[Status] | None,
+    ) -> Select[Any]:
+        """The row table's query for the rows of `streams` (`days_overdue` counted for `on`)."""
         overdue = case(
             (rows.c.overdue_since.is_(None), rows.c.days_overdue),
             else_=literal(day(on)) - rows.c.overdue_since,
         )
         columns = [overdue if n == "days_overdue" else rows.c[n] for n in STORED_COLUMNS]
-        query = (
+        return (
             select(*(c.label(n) for c, n in zip(columns, STORED_COLUMNS, strict=True)))
             .where(*self._filters(on, known_at, streams, rule_ids, statuses))
             .order_by(rows.c.stream, rows.c.rule, rows.c.idx)
         )
-        from caselog.storage.read_model_arrow import fetch_arrow, fetch_rows  # noqa: PLC0415
-
-        with self.engine.connect() as conn:
-            if not self._by_id:
-                self._load_texts(conn)
-            if streams is None and self.arrow_connect is not None:
-                table = fetch_arrow(self.arrow_connect, query, conn.dialect)
-            else:
-                table = fetch_rows(query, conn)
-        return StoredObligations(table, self._by_id)
 
     def summary(
         self,
@@ -290,13 +296,23 @@ class ReadModelTables:
         rule_ids: Collection[str] | None = None,
         statuses: Collection[Status] | None = None,
     ) -> dict[tuple[str, Status], int]:
-        """How many rows of each (rule, status) hold: counted by the database, in an index."""
-        query = (
-            select(rows.c.rule_id, rows.c.status, func.count())
-            .where(*self._filters(on, known_at, streams, rule_ids, statuses))
-            .group_by(rows.c.rule_id, rows.c.status)
-        )
+        """How many rows of each (rule, status) hold.
+
+        A whole municipality is counted in the segments' keys; a few streams by the
+        database.
+        """
+        from caselog.storage import read_model_segments as columns  # noqa: PLC0415
+
         with self.engine.connect() as conn:
+            if streams is None:
+                return columns.summary(
+                    conn, on=on, known_at=known_at, rule_ids=rule_ids, statuses=statuses
+                )
+            query = (
+                select(rows.c.rule_id, rows.c.status, func.count())
+                .where(*self._filters(on, known_at, streams, rule_ids, statuses))
+                .group_by(rows.c.rule_id, rows.c.status)
+            )
             return {(rule, Status(status)): n for rule, status, n in conn.execute(query)}
 
     @staticmethod
@@ -314,8 +330,6 @@ class ReadModelTables:
             found.append(rows.c.rule_id.in_(list(rule_ids)))
         if statuses is not None:
             found.append(rows.c.status.in_([s.value for s in statuses]))
-            if not set(statuses) - FINDINGS:
-                found.append(FINDING_ROWS)  # the partial index answers
         return found
 
     def state(self, stream: str, *, on: date, known_at: datetime) -> str | None:
@@ -347,7 +361,6 @@ def tables_for(store: EventStore) -> ReadModelTables:
     both vanish with the process.
     """
     from caselog.storage.postgres import PostgresEventStore  # noqa: PLC0415
-    from caselog.storage.read_model_arrow import adbc_postgres, conninfo  # noqa: PLC0415
     from caselog.storage.sqlite import SQLiteEventStore  # noqa: PLC0415
 
     if isinstance(store, SQLiteEventStore):
@@ -373,8 +386,7 @@ def tables_for(store: EventStore) -> ReadModelTables:
             pool_size=2,
             max_overflow=2,
         )
-        info = conninfo(store.connect_params(), store.schema)
-        return ReadModelTables(engine, arrow_connect=partial(adbc_postgres, info))
+        return ReadModelTables(engine)
     msg = f"no read models for a store of type {type(store).__name__}"
     raise TypeError(msg)
 
