@@ -81,7 +81,7 @@ import caselog.api.read_model as read_model
 import caselog.storage.read_model_segments as segments
 
 read_model.STREAMS_PER_CHUNK = {CHUNK}
-segments.SEGMENT_ROWS = {SEGMENT_ROWS}
+segments.SEGMENT_ROWS = segments.DIRTY_ROWS = {SEGMENT_ROWS}
 
 from caselog.api import open_log
 
@@ -189,7 +189,9 @@ def stamp(path: Path) -> dict[str, str]:
 
 
 def dump(path: Path) -> Dump:
-    """The five tables as sorted lists of tuples, text ids replaced by their texts.
+    """The tables as sorted lists of tuples, text ids replaced by their texts.
+
+    The segments must hold exactly the row table's rows of the streams not dirty.
 
     The stamp keeps the entries a finished build must have; `cursor` and `target` are
     listed apart (a finished build has neither).
@@ -213,10 +215,14 @@ def dump(path: Path) -> Dump:
         tables["caselog_rm_texts"] = sorted((text,) for text in texts.values())
         meta = dict(conn.execute("SELECT key, value FROM caselog_rm_meta").fetchall())
         columns = ", ".join(ROW_COLUMNS)
-        held = conn.execute(f"SELECT {columns} FROM caselog_rm_rows")  # noqa: S608 - constant
+        held = conn.execute(
+            f"SELECT {columns} FROM caselog_rm_rows "  # noqa: S608 - constant names
+            "WHERE stream NOT IN (SELECT stream FROM caselog_rm_dirty)"
+        )
         rows = sorted(held, key=repr)
+        tables["caselog_rm_dirty"] = sorted(conn.execute("SELECT stream FROM caselog_rm_dirty"))
     held_apart = segment_rows(path)
-    assert held_apart == rows, "the segments hold other rows than the row table"
+    assert held_apart == rows, "the segments hold other rows than the row table's clean streams"
     tables["caselog_rm_segments"] = sorted(
         (
             tuple(
@@ -232,13 +238,15 @@ def dump(path: Path) -> Dump:
 
 
 def segment_rows(path: Path) -> list[tuple[object, ...]]:
-    """The rows the segments hold (`ROW_COLUMNS`), sorted as `dump` sorts the tables'."""
+    """The rows the segments hold of clean streams (`ROW_COLUMNS`), sorted as `dump` sorts."""
     with closing(sqlite3.connect(path)) as conn:
         blobs = conn.execute("SELECT findings, others FROM caselog_rm_segments").fetchall()
+        dirty = {name for (name,) in conn.execute("SELECT stream FROM caselog_rm_dirty")}
     found = []
     for findings, others in blobs:
         table = rows_of_blobs(findings, others)
-        found += zip(*(table.column(n).to_pylist() for n in ROW_COLUMNS), strict=True)
+        held = zip(*(table.column(n).to_pylist() for n in ROW_COLUMNS), strict=True)
+        found += [row for row in held if row[0] not in dirty]
     return sorted(found, key=repr)
 
 

@@ -100,8 +100,12 @@ class Stores:
 
 @pytest.fixture(autouse=True)
 def small_segments(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A few rows per columnar segment, so that histories split and merge them."""
+    """A few rows per segment and few dirty rows: histories split and compact segments.
+
+    And questions merge the rows of dirty streams not yet compacted.
+    """
     monkeypatch.setattr(read_model_segments, "SEGMENT_ROWS", 4)
+    monkeypatch.setattr(read_model_segments, "DIRTY_ROWS", 40)
 
 
 @pytest.fixture(params=["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -26,7 +26,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from caselog.api.query import by_stream, rule_matches
-from caselog.api.read_model_workers import judge_chunk, judge_in_worker, start_worker
+from caselog.api.read_model_workers import (
+    judge_chunk,
+    judge_in_worker,
+    map_bounded,
+    start_worker,
+)
 from caselog.projections import CaseState
 from caselog.rules.referred import Referred
 from caselog.rules.registry import RULES_BY_ID
@@ -275,6 +280,7 @@ class ReadModels:
             done += len(chunk)
         with tables.writer.begin() as conn:
             tables.lock(conn)
+            tables.compact(conn)
             tables.write_meta(conn, {"position": str(head)})
             tables.clear_keys(conn, ("target", "cursor"))
         self.catch_up(progress)
@@ -341,7 +347,7 @@ class ReadModels:
         with ProcessPoolExecutor(
             cores, initializer=start_worker, initargs=(referred, settings, horizon)
         ) as pool:
-            for spans in pool.map(judge_in_worker, chunks):
+            for spans in map_bounded(pool, judge_in_worker, chunks, ahead=2 * cores):
                 done += len(spans)
                 if progress:
                     progress(done, len(names))

@@ -7,12 +7,14 @@ only chunks of streams.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections import deque
+from typing import TYPE_CHECKING, TypeVar
 
 from caselog.rules.spans import stream_spans
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from concurrent.futures import Executor, Future
     from datetime import date
 
     from caselog.events import Event, Recorded
@@ -46,3 +48,24 @@ def judge_in_worker(chunk: Sequence[tuple[str, Sequence[Recorded[Event]]]]) -> l
     """`judge_chunk` in a pool worker, with what `start_worker` was given."""
     referred, settings, horizon = _WORKER[0]
     return judge_chunk(chunk, referred, settings, horizon)
+
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+
+
+def map_bounded(
+    pool: Executor, work: Callable[[In], Out], items: Iterable[In], ahead: int
+) -> Iterator[Out]:
+    """`pool.map(work, items)`, but taking at most `ahead` items before their results.
+
+    `Executor.map` takes every item at once: a rebuild's chunks are the whole log,
+    decoded — 2.6 GB in the main process at 100,000 children. Results come in order.
+    """
+    waiting: deque[Future[Out]] = deque()
+    for item in items:
+        waiting.append(pool.submit(work, item))
+        if len(waiting) >= ahead:
+            yield waiting.popleft().result()
+    while waiting:
+        yield waiting.popleft().result()

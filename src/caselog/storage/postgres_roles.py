@@ -33,6 +33,7 @@ READ_MODELS: Final = (
     "caselog_rm_reads",
     "caselog_rm_listed",
     "caselog_rm_segments",
+    "caselog_rm_dirty",
     "caselog_rm_texts",
     "caselog_rm_meta",
 )

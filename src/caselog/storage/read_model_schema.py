@@ -115,6 +115,12 @@ segments = Table(
 )
 """The rows of `caselog_rm_rows` again, in columns: Arrow IPC per range of streams that
 begins at `first_stream` (`caselog.storage.read_model_segments`)."""
+dirty = Table(
+    "caselog_rm_dirty",
+    metadata,
+    Column("stream", String, primary_key=True),
+)
+"""The streams whose rows in `caselog_rm_segments` are older than in `caselog_rm_rows`."""
 texts = Table(
     "caselog_rm_texts",
     metadata,

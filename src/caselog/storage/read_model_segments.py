@@ -20,6 +20,12 @@ transaction that replaces their streams' rows (`ReadModelTables.replace`), so th
 exactly what the row table holds (`tests/readmodel/test_kill.py` checks both after every
 kill). The first segment begins at "", so that every stream name has one; one that grows
 past twice `SEGMENT_ROWS` is split at stream boundaries.
+
+Rewriting segments on every write would cost a catch-up the whole table: a committee
+meeting touches children in every segment. So a write only names its streams in
+`caselog_rm_dirty`; a question reads those streams' rows from the row table, through its
+index, and merges them in. When the dirty streams hold more than `DIRTY_ROWS` rows
+(and at the end of a rebuild), they are compacted: their segments are rewritten.
 """
 
 from __future__ import annotations
@@ -31,26 +37,35 @@ from typing import TYPE_CHECKING, Any, Final
 import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import ipc
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from caselog.rules.model import FINDINGS, Status
-from caselog.storage.read_model_arrow import STORED_SCHEMA
+from caselog.storage.read_model_arrow import STORED_SCHEMA, literal_sql
 from caselog.storage.read_model_schema import (
     STORED_COLUMNS,
     STRING_COLUMNS,
     day,
+    dirty,
+    holding,
     instant,
+    rows,
     segments,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterator, Mapping, Sequence
+    from collections.abc import Collection, Iterator, Sequence
     from datetime import date, datetime
 
+    from sqlalchemy import ColumnElement
     from sqlalchemy.engine import Connection
 
 SEGMENT_ROWS: Final = 50_000
-"""Rows per segment: a catch-up rewrites the segments it touches, a question reads all."""
+"""Rows per segment: a question opens each, a compaction rewrites those it touches."""
+DIRTY_ROWS: Final = 50_000
+"""The most rows dirty streams hold before they are compacted: a question reads them
+through the row table's index."""
+_BATCH: Final = 500
+"""Stream names per `IN (...)`."""
 
 _WIDE: Final = frozenset(("idx", "known_from", "known_to"))
 _SHARED_TEXT: Final = (STRING_COLUMNS - {"trigger_event_id", "satisfied_by_event_id"}) | {"stream"}
@@ -59,7 +74,7 @@ _ORDER: Final = ("stream", "rule", "idx")
 _RECTANGLE: Final = ("on_from", "on_to", "known_from", "known_to")
 ROW_COLUMNS: Final = (*_ORDER, *_RECTANGLE, *STORED_COLUMNS, "overdue_since")
 """The columns a segment keeps of each stored row (the keyword names of `replace`'s rows)."""
-_KEYS: Final = (*_RECTANGLE, "rule_id", "status")
+_KEYS: Final = ("stream", *_RECTANGLE, "rule_id", "status")
 _NOT_FINDINGS: Final = pa.array([s.value for s in Status if s not in FINDINGS])
 _WRITE: Final = ipc.IpcWriteOptions(compression="lz4")
 
@@ -80,10 +95,53 @@ _PLAIN: Final = pa.schema(
 )  # fmt: skip
 
 
-def rows_table(values: Sequence[Mapping[str, Any]]) -> pa.Table:
-    """Stored rows (the dicts `ReadModelTables` inserts) as a table of `ROW_SCHEMA` columns."""
+def mark(conn: Connection, streams: Collection[str]) -> None:
+    """Note that the row table holds newer rows of `streams` than the segments.
+
+    Compacts when the dirty streams hold more than `DIRTY_ROWS` rows.
+    """
+    names = sorted(streams)
+    noted: set[str] = set()
+    for start in range(0, len(names), _BATCH):
+        part = names[start : start + _BATCH]
+        noted |= set(conn.execute(select(dirty.c.stream).where(dirty.c.stream.in_(part))).scalars())
+    if new := [name for name in names if name not in noted]:
+        conn.execute(insert(dirty), [{"stream": name} for name in new])
+    held = select(func.count()).where(rows.c.stream.in_(select(dirty.c.stream)))
+    if conn.execute(held).scalar_one() > DIRTY_ROWS:
+        compact(conn)
+
+
+def compact(conn: Connection) -> None:
+    """Rewrite the segments of the dirty streams from the row table."""
+    names = _dirty(conn)
+    if names:
+        replace_streams(conn, names, _rows_of(conn, names))
+        conn.execute(delete(dirty))
+
+
+def _dirty(conn: Connection) -> list[str]:
+    return list(conn.execute(select(dirty.c.stream).order_by(dirty.c.stream)).scalars())
+
+
+def _rows_of(conn: Connection, names: Sequence[str], *where: ColumnElement[bool]) -> pa.Table:
+    """The row table's rows of `names` (`ROW_COLUMNS`), in the reference's order."""
+    found: list[tuple[Any, ...]] = []
+    for start in range(0, len(names), _BATCH):
+        query = (
+            select(*(rows.c[n] for n in ROW_COLUMNS))
+            .where(rows.c.stream.in_(names[start : start + _BATCH]), *where)
+            .order_by(*(rows.c[n] for n in _ORDER))
+        )
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:  # plain tuples, without SQLAlchemy's row objects
+            cursor.execute(literal_sql(query, conn.dialect))
+            found += cursor.fetchall()
+        finally:
+            cursor.close()
+    columns = zip(*found, strict=True) if found else ([] for _ in _PLAIN)
     return pa.table(
-        {f.name: pa.array([v[f.name] for v in values], f.type) for f in _PLAIN}, schema=_PLAIN
+        [pa.array(c, f.type) for c, f in zip(columns, _PLAIN, strict=True)], schema=_PLAIN
     )
 
 
@@ -206,6 +264,71 @@ def _holding(
     return mask
 
 
+def _held(
+    conn: Connection,
+    halves: Sequence[str],
+    on: date,
+    known_at: datetime,
+    rule_ids: Collection[str] | None,
+    statuses: Collection[Status] | None,
+) -> Iterator[pa.Table]:
+    """The rows holding at (`on`, `known_at`), segment by segment, in the reference's order.
+
+    Reads the blobs `halves` of each segment; the dirty streams' rows come from the row
+    table instead, merged into their segment's place.
+    """
+    names = _dirty(conn)
+    late = _rows_of(conn, names, *_filters(on, known_at, rule_ids, statuses)) if names else None
+    gone = pa.array(names, pa.string())
+    firsts = list(conn.execute(select(segments.c.first_stream).order_by("first_stream")).scalars())
+    blobs = conn.execute(select(*(segments.c[h] for h in halves)).order_by("first_stream"))
+    for i, found in enumerate(blobs):
+        parts = []
+        for table in map(_open, found):
+            mask = _holding(table, on, known_at, rule_ids, statuses)
+            if names:
+                mask = pc.and_(mask, pc.invert(pc.is_in(table["stream"], value_set=gone)))
+            parts.append(table.filter(mask))
+        part = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+        mine = None if late is None else _between(late, firsts[i], firsts[i + 1 : i + 2])
+        if mine is not None and mine.num_rows:
+            part = pa.concat_tables([_plain(part), mine.select(_plain(part).column_names)])
+            yield part.sort_by([(n, "ascending") for n in _ORDER if n in part.column_names])
+        else:
+            yield part.sort_by("pos") if len(parts) > 1 else part
+    if not firsts and late is not None:
+        yield late
+
+
+def _between(table: pa.Table, first: str, upper: Sequence[str]) -> pa.Table:
+    """The rows of `table` whose stream falls in the segment from `first` up to `upper`."""
+    mask = pc.greater_equal(table["stream"], first)
+    if upper:
+        mask = pc.and_(mask, pc.less(table["stream"], upper[0]))
+    return table.filter(mask)
+
+
+def _plain(part: pa.Table) -> pa.Table:
+    """A segment's rows as plain columns, without `pos`."""
+    names = [n for n in part.column_names if n != "pos"]
+    return part.select(names).cast(pa.schema([_PLAIN.field(n) for n in names]))
+
+
+def _filters(
+    on: date,
+    known_at: datetime,
+    rule_ids: Collection[str] | None,
+    statuses: Collection[Status] | None,
+) -> list[ColumnElement[bool]]:
+    """A question's conditions on the row table."""
+    found = [holding(rows, on, known_at)]
+    if rule_ids is not None:
+        found.append(rows.c.rule_id.in_(list(rule_ids)))
+    if statuses is not None:
+        found.append(rows.c.status.in_([s.value for s in statuses]))
+    return found
+
+
 def obligations(
     conn: Connection,
     *,
@@ -218,16 +341,15 @@ def obligations(
 
     Only the findings' blobs are read when only findings are asked for.
     """
-    halves = [segments.c.findings]
+    halves = ["findings"]
     if statuses is None or set(statuses) - FINDINGS:
-        halves.append(segments.c.others)
+        halves.append("others")
     when = day(on)
-    found = []
-    for blobs in conn.execute(select(*halves).order_by(segments.c.first_stream)):
-        parts = [t.filter(_holding(t, on, known_at, rule_ids, statuses)) for t in map(_open, blobs)]
-        part = pa.concat_tables(parts).sort_by("pos") if len(parts) > 1 else parts[0]
-        if part.num_rows:
-            found.append(_stored(part, when))
+    found = [
+        _stored(part, when)
+        for part in _held(conn, halves, on, known_at, rule_ids, statuses)
+        if part.num_rows
+    ]
     return pa.concat_tables(found) if found else STORED_SCHEMA.empty_table()
 
 
@@ -249,12 +371,10 @@ def summary(
 ) -> dict[tuple[str, Status], int]:
     """How many rows of each (rule, status) hold at (`on`, `known_at`)."""
     counts: Counter[tuple[str, Status]] = Counter()
-    for (blob,) in conn.execute(select(segments.c["keys"])):
-        keys = _open(blob)
-        held = keys.filter(_holding(keys, on, known_at, rule_ids, statuses))
-        grouped = held.group_by(["rule_id", "status"]).aggregate([([], "count_all")])
-        for rule, status, n in zip(*grouped.columns, strict=True):
-            counts[rule.as_py(), Status(status.as_py())] += n.as_py()
+    for part in _held(conn, ["keys"], on, known_at, rule_ids, statuses):
+        grouped = _plain(part).group_by(["rule_id", "status"]).aggregate([([], "count_all")])
+        for rule, status, n in zip(*(c.to_pylist() for c in grouped.columns), strict=True):
+            counts[rule, Status(status)] += n
     return dict(counts)
 
 
@@ -263,17 +383,10 @@ def findings_by_stream(
 ) -> dict[str, dict[Status, int]]:
     """Per stream whose name begins with `prefix`, how many findings of each status hold."""
     counts: dict[str, dict[Status, int]] = {}
-    for (blob,) in conn.execute(select(segments.c.findings).order_by(segments.c.first_stream)):
-        found = _open(blob)
-        mask = pc.and_(
-            _holding(found, on, known_at, None, None),
-            pc.starts_with(found["stream"].cast(pa.string()), prefix),
-        )
-        held = found.filter(mask).select(["stream", "status"]).cast(_PLAIN_KEYS)
+    for part in _held(conn, ["findings"], on, known_at, None, list(FINDINGS)):
+        held = _plain(part.select(["stream", "status"]))
+        held = held.filter(pc.starts_with(held["stream"], prefix))
         grouped = held.group_by(["stream", "status"]).aggregate([([], "count_all")])
         for stream, status, n in zip(*(c.to_pylist() for c in grouped.columns), strict=True):
             counts.setdefault(stream, {})[Status(status)] = n
     return counts
-
-
-_PLAIN_KEYS: Final = pa.schema([("stream", pa.string()), ("status", pa.string())])

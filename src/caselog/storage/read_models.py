@@ -29,6 +29,7 @@ from caselog.storage.read_model_schema import (
     STORED_COLUMNS,
     StoredObligations,
     day,
+    dirty,
     holding,
     instant,
     listed,
@@ -133,7 +134,7 @@ class ReadModelTables:
 
     def clear(self, conn: Connection) -> None:
         """Empty every table but the texts (a rebuild starts from nothing)."""
-        for table in (rows, states, reads, listed, segments, meta):
+        for table in (rows, states, reads, listed, segments, dirty, meta):
             conn.execute(delete(table))
 
     # -- writing ------------------------------------------------------------------------
@@ -153,7 +154,7 @@ class ReadModelTables:
             conn.execute(insert(rows), row_values)
         from caselog.storage import read_model_segments as columns  # noqa: PLC0415
 
-        columns.replace_streams(conn, names, columns.rows_table(row_values))
+        columns.mark(conn, names)
         state_values = [
             {
                 "stream": s.stream,
@@ -184,6 +185,12 @@ class ReadModelTables:
         if listed_values:
             conn.execute(insert(listed), listed_values)
         self._save_texts(conn)
+
+    def compact(self, conn: Connection) -> None:
+        """Bring the columnar segments level with the row table (the end of a rebuild)."""
+        from caselog.storage import read_model_segments as columns  # noqa: PLC0415
+
+        columns.compact(conn)
 
     def _row(self, stream: str, span: Any) -> dict[str, Any]:
         row: Obligation = span.row
