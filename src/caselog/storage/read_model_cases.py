@@ -65,8 +65,9 @@ def stored_cases(engine: Engine, *, on: date, known_at: datetime) -> StoredCases
         )
     )
     from caselog.storage.read_model_segments import findings_by_stream  # noqa: PLC0415
+    from caselog.storage.read_models import snapshot  # noqa: PLC0415
 
-    with engine.connect() as conn:
+    with snapshot(engine) as conn:
         streams = frozenset(name for (name,) in conn.execute(listing))
         counted = findings_by_stream(conn, on=on, known_at=known_at, prefix=_CHILD)
     findings = {stream: n for stream, n in counted.items() if stream in streams}

@@ -15,6 +15,7 @@ log position the tables reflect, written in the same transaction as the rows.
 from __future__ import annotations
 
 import weakref
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +44,7 @@ from caselog.storage.read_model_schema import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Mapping
+    from collections.abc import Collection, Iterable, Iterator, Mapping
 
     from sqlalchemy import ColumnElement, Select, TextClause
     from sqlalchemy.engine import Connection, Engine
@@ -263,7 +264,7 @@ class ReadModelTables:
         from caselog.storage import read_model_segments as columns  # noqa: PLC0415
         from caselog.storage.read_model_arrow import fetch_rows  # noqa: PLC0415
 
-        with self.engine.connect() as conn:
+        with snapshot(self.engine) as conn:
             if not self._by_id:
                 self._load_texts(conn)
             if streams is None:
@@ -310,7 +311,7 @@ class ReadModelTables:
         """
         from caselog.storage import read_model_segments as columns  # noqa: PLC0415
 
-        with self.engine.connect() as conn:
+        with snapshot(self.engine) as conn:
             if streams is None:
                 return columns.summary(
                     conn, on=on, known_at=known_at, rule_ids=rule_ids, statuses=statuses
@@ -354,6 +355,26 @@ class ReadModelTables:
             return set()
         query = select(reads.c.stream).where(reads.c.reads.in_(list(referred))).distinct()
         return {name for (name,) in conn.execute(query)}
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection whose reads all see one state of the tables.
+
+    A question reads the dirty streams, the row table and the segments in several
+    statements; a catch-up committing between them must not tear the answer. SQLite: one
+    read transaction (in WAL mode, a snapshot). PostgreSQL: REPEATABLE READ.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            with conn.execution_options(isolation_level="REPEATABLE READ").begin():
+                yield conn
+            return
+        conn.exec_driver_sql("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.rollback()
 
 
 def _dispose(*engines: Engine) -> None:
