@@ -38,7 +38,7 @@ from caselog.rules.registry import RULES_BY_ID
 from caselog.rules.settings import Settings
 from caselog.storage.port import chunked
 from caselog.storage.read_model_cases import StoredCases, stored_cases
-from caselog.storage.read_models import tables_for
+from caselog.storage.read_model_engines import tables_for
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterator, Sequence
