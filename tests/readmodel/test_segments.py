@@ -7,6 +7,9 @@ split. Segments and dirty rows are made tiny so that all of that happens often. 
 stage the whole municipality's obligations (all, findings), the rule × status summary
 and the case listing equal the reference replay's, at dates early and late, known then
 and known now.
+
+And a log that only reads names the texts (citations, sentences) another log's catch-up
+wrote after it first read them.
 """
 
 from __future__ import annotations
@@ -106,3 +109,32 @@ def test_segments_dirty_streams_and_compaction_answer_as_the_replay(tmp_path: Pa
         assert compacted > 0, "dirty streams were compacted"
         assert now_segments > segments, "compaction split segments"
         assert_as_replayed(log)
+
+
+def texts(path: Path) -> int:
+    """How many texts (citations, sentences) the read models hold."""
+    with closing(sqlite3.connect(path)) as conn:
+        return int(conn.execute("SELECT count(*) FROM caselog_rm_texts").fetchone()[0])
+
+
+def test_a_reader_names_the_texts_another_log_wrote(tmp_path: Path) -> None:
+    """Texts written by another process's catch-up are read, not answered as missing."""
+    path = tmp_path / "log.db"
+    days = list(by_day(generate(CONFIG)))
+    on = days[39][0].date()
+    clock = ManualClock(datetime(2000, 1, 1, tzinfo=UTC))
+    with open_log(f"sqlite:///{path}", actor="writer", clock=clock, create=True) as writer:
+        for registered_at, events in days[:5]:
+            clock.set(registered_at)
+            writer.ingest(events)
+        with open_log(f"sqlite:///{path}", actor="reader") as reader:
+            assert len(reader.obligations(on=on)) > 0  # its texts are loaded now
+            before = texts(path)
+            for registered_at, events in days[5:40]:
+                clock.set(registered_at)
+                writer.ingest(events)
+            assert texts(path) > before, "the writer's catch-ups wrote new texts"
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", ReferenceNotice)
+                answer = reader.obligations(on=on)
+            assert answer.to_arrow().equals(reader.obligations(on=on, reference=True).to_arrow())

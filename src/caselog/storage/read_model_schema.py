@@ -144,6 +144,8 @@ STRING_COLUMNS: Final = frozenset(
     ("rule_id", "case_id", "trigger_event_id", "part", "satisfied_by_event_id")
 ) | {"status", "severity", "flags"}
 """Those of `STORED_COLUMNS` that hold text; the others hold integers."""
+TEXT_COLUMNS: Final = ("law_at_trigger", "law_decisive", "citation", "wording_en", "wording_sv")
+"""Those of `STORED_COLUMNS` that hold ids of texts in `caselog_rm_texts`."""
 
 
 @dataclass(frozen=True)

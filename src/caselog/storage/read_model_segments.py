@@ -10,22 +10,23 @@ row table still answers one case's questions through its index.
 Each segment holds the rows of the streams from its `first_stream` up to the next
 segment's, in three blobs, so that a question reads only what it needs:
 
-* `keys` — every row's rectangle, rule and status: all that `summary` counts;
+* `keys` — every row's stream, rectangle, rule and status: all that `summary` counts;
 * `findings` — every column of the rows whose status is a finding (`FINDINGS`);
 * `others` — every column of the rest.
 
 Rows carry `pos`, their place in the reference's order within the segment (stream,
-rule, index), so the two halves merge back in order. Segments are rewritten in the
-transaction that replaces their streams' rows (`ReadModelTables.replace`), so they hold
-exactly what the row table holds (`tests/readmodel/test_kill.py` checks both after every
-kill). The first segment begins at "", so that every stream name has one; one that grows
-past twice `SEGMENT_ROWS` is split at stream boundaries.
+rule, index), so the two halves merge back in order. The first segment begins at "", so
+that every stream name has one; one that grows past twice `SEGMENT_ROWS` is split where
+a stream begins.
 
 Rewriting segments on every write would cost a catch-up the whole table: a committee
 meeting touches children in every segment. So a write only names its streams in
 `caselog_rm_dirty`; a question reads those streams' rows from the row table, through its
 index, and merges them in. When the dirty streams hold more than `DIRTY_ROWS` rows
-(and at the end of a rebuild), they are compacted: their segments are rewritten.
+(and at the end of a rebuild), they are compacted: their segments are rewritten. All of
+it happens in the transaction that replaces the streams' rows (`ReadModelTables.replace`),
+so the segments always hold exactly the row table's rows of the streams not dirty
+(`tests/readmodel/test_kill.py` checks it after every kill).
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ _SHARED_TEXT: Final = (STRING_COLUMNS - {"trigger_event_id", "satisfied_by_event
 _ORDER: Final = ("stream", "rule", "idx")
 _RECTANGLE: Final = ("on_from", "on_to", "known_from", "known_to")
 ROW_COLUMNS: Final = (*_ORDER, *_RECTANGLE, *STORED_COLUMNS, "overdue_since")
-"""The columns a segment keeps of each stored row (the keyword names of `replace`'s rows)."""
+"""The columns a segment keeps of each row of `caselog_rm_rows`."""
 _KEYS: Final = ("stream", *_RECTANGLE, "rule_id", "status")
 _NOT_FINDINGS: Final = pa.array([s.value for s in Status if s not in FINDINGS])
 _WRITE: Final = ipc.IpcWriteOptions(compression="lz4")
@@ -172,17 +173,17 @@ def replace_streams(conn: Connection, streams: Collection[str], new: pa.Table) -
         conn.execute(insert(segments), [_blobs(key, piece) for key, piece in pieces])
 
 
-def _split(rows: pa.Table, first: str) -> Iterator[tuple[str, pa.Table]]:
-    """`rows` (sorted) in pieces of about `SEGMENT_ROWS`, cut where a stream begins.
+def _split(held: pa.Table, first: str) -> Iterator[tuple[str, pa.Table]]:
+    """`held` (sorted) in pieces of about `SEGMENT_ROWS`, cut where a stream begins.
 
     The first piece keeps the segment's key; an empty segment is kept only if it is the
     first of all (""), so that every stream name falls into one.
     """
-    if rows.num_rows <= 2 * SEGMENT_ROWS:
-        if rows.num_rows or first == "":
-            yield first, rows
+    if held.num_rows <= 2 * SEGMENT_ROWS:
+        if held.num_rows or first == "":
+            yield first, held
         return
-    names = rows.column("stream").to_pylist()
+    names = held.column("stream").to_pylist()
     start, key = 0, first
     while start < len(names):
         cut = start + SEGMENT_ROWS
@@ -190,19 +191,19 @@ def _split(rows: pa.Table, first: str) -> Iterator[tuple[str, pa.Table]]:
             cut = len(names)
         while cut < len(names) and names[cut] == names[cut - 1]:
             cut += 1
-        yield key, rows.slice(start, cut - start)
+        yield key, held.slice(start, cut - start)
         if cut < len(names):
             key = names[cut]
         start = cut
 
 
-def _blobs(first: str, rows: pa.Table) -> dict[str, Any]:
+def _blobs(first: str, held: pa.Table) -> dict[str, Any]:
     """The database row of one segment: its key and its three blobs."""
     kept = pa.table(
-        {f.name: _kept(rows.column(f.name), f.type) for f in ROW_SCHEMA}, schema=ROW_SCHEMA
+        {f.name: _kept(held.column(f.name), f.type) for f in ROW_SCHEMA}, schema=ROW_SCHEMA
     )
     kept = kept.append_column("pos", pa.array(range(kept.num_rows), pa.int32()))
-    finding = pc.invert(pc.is_in(rows.column("status"), value_set=_NOT_FINDINGS))
+    finding = pc.invert(pc.is_in(held.column("status"), value_set=_NOT_FINDINGS))
     return {
         "first_stream": first,
         "keys": _ipc(kept.select(list(_KEYS))),
@@ -292,7 +293,8 @@ def _held(
         part = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
         mine = None if late is None else _between(late, firsts[i], firsts[i + 1 : i + 2])
         if mine is not None and mine.num_rows:
-            part = pa.concat_tables([_plain(part), mine.select(_plain(part).column_names)])
+            base = _plain(part)
+            part = pa.concat_tables([base, mine.select(base.column_names)])
             yield part.sort_by([(n, "ascending") for n in _ORDER if n in part.column_names])
         else:
             yield part.sort_by("pos") if len(parts) > 1 else part

@@ -27,6 +27,7 @@ from caselog.storage.read_model_schema import (
     FOREVER,
     LOCK_KEY,
     STORED_COLUMNS,
+    TEXT_COLUMNS,
     StoredObligations,
     day,
     dirty,
@@ -45,6 +46,7 @@ from caselog.storage.read_model_schema import (
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Iterator, Mapping
 
+    import pyarrow as pa
     from sqlalchemy import ColumnElement, Select, TextClause
     from sqlalchemy.engine import Connection, Engine
 
@@ -271,6 +273,8 @@ class ReadModelTables:
                 )
             else:
                 table = fetch_rows(self._query(on, known_at, streams, rule_ids, statuses), conn)
+            if _highest_text(table) > len(self._by_id):  # another process wrote new texts
+                self._load_texts(conn)
         return StoredObligations(table, self._by_id)
 
     def _query(
@@ -373,6 +377,14 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
             yield conn
         finally:
             conn.rollback()
+
+
+def _highest_text(table: pa.Table) -> int:
+    """The highest text id the rows name (ids are given in order from 1)."""
+    import pyarrow.compute as pc  # noqa: PLC0415 - loaded with the first answer
+
+    found = (pc.max(table.column(name)).as_py() for name in TEXT_COLUMNS)
+    return max((n for n in found if n is not None), default=0)
 
 
 def _dispose(*engines: Engine) -> None:
