@@ -410,7 +410,9 @@ def _postgres(args: argparse.Namespace, work: Path, db: Path) -> Figures:
         started, export = time.perf_counter(), work / "export.jsonl"
         _say(f"copying the log to PostgreSQL, schemas {', '.join(schemas)}")
         with open_log(f"sqlite:///{db}", actor="bench") as log:
-            log.export(export)
+            log.export(export, personal=True)  # names and numbers too, sealed again below
+        # PostgreSQL has no key store of its own: the steps' processes inherit this one.
+        os.environ["CASELOG_KEY_STORE"] = str(work / "postgres.keys")
         for url in (main_url, copy_url):
             with open_log(url, actor="bench") as log:
                 log.upkeep = False  # the rebuild step makes the read models
