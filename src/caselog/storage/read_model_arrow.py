@@ -40,18 +40,23 @@ def literal_sql(query: Select[Any], dialect: Dialect) -> str:
 
 def fetch_rows(query: Select[Any], conn: Connection) -> pa.Table:
     """`query`'s rows through the DB-API driver of `conn`, as Arrow columns of `STORED_SCHEMA`."""
+    return as_arrow(fetch_tuples(query, conn), STORED_SCHEMA)
+
+
+def fetch_tuples(query: Select[Any], conn: Connection) -> list[tuple[Any, ...]]:
+    """`query`'s rows as plain tuples from the DB-API driver, without SQLAlchemy's rows."""
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(literal_sql(query, conn.dialect))
-        return as_arrow(cursor.fetchall())
+        return list(cursor.fetchall())
     finally:
         cursor.close()
 
 
-def as_arrow(found: Sequence[Any]) -> pa.Table:
-    """Rows as Arrow columns of `STORED_SCHEMA`."""
+def as_arrow(found: Sequence[Sequence[Any]], schema: pa.Schema) -> pa.Table:
+    """Rows as Arrow columns of `schema`."""
     if not found:
-        return STORED_SCHEMA.empty_table()
+        return schema.empty_table()
     columns = zip(*found, strict=True)
-    arrays = [pa.array(c, f.type) for c, f in zip(columns, STORED_SCHEMA, strict=True)]
-    return pa.Table.from_arrays(arrays, schema=STORED_SCHEMA)
+    arrays = [pa.array(c, f.type) for c, f in zip(columns, schema, strict=True)]
+    return pa.Table.from_arrays(arrays, schema=schema)

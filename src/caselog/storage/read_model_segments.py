@@ -41,7 +41,7 @@ from pyarrow import ipc
 from sqlalchemy import delete, func, insert, select
 
 from caselog.rules.model import FINDINGS, Status
-from caselog.storage.read_model_arrow import STORED_SCHEMA, literal_sql
+from caselog.storage.read_model_arrow import STORED_SCHEMA, as_arrow, fetch_tuples
 from caselog.storage.read_model_schema import (
     STORED_COLUMNS,
     STRING_COLUMNS,
@@ -134,16 +134,8 @@ def _rows_of(conn: Connection, names: Sequence[str], *where: ColumnElement[bool]
             .where(rows.c.stream.in_(names[start : start + _BATCH]), *where)
             .order_by(*(rows.c[n] for n in _ORDER))
         )
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:  # plain tuples, without SQLAlchemy's row objects
-            cursor.execute(literal_sql(query, conn.dialect))
-            found += cursor.fetchall()
-        finally:
-            cursor.close()
-    columns = zip(*found, strict=True) if found else ([] for _ in _PLAIN)
-    return pa.table(
-        [pa.array(c, f.type) for c, f in zip(columns, _PLAIN, strict=True)], schema=_PLAIN
-    )
+        found += fetch_tuples(query, conn)
+    return as_arrow(found, _PLAIN)
 
 
 def replace_streams(conn: Connection, streams: Collection[str], new: pa.Table) -> None:
