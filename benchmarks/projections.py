@@ -17,6 +17,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -108,6 +109,9 @@ def main() -> None:
             if not (source := Path(args.db.removeprefix("sqlite:///"))).is_file():
                 parser.error(f"no SQLite file at {source}")
             _copies(source, db)
+            for suffix in (".key", ".keys"):  # its master key and key store, if any
+                if (keys := source.with_name(source.name + suffix)).is_file():
+                    shutil.copyfile(keys, db.with_name(db.name + suffix))
         else:
             _demo(db, args.children)
         copies = partial(_copies, db, work / "off.db", work / "on.db")
