@@ -264,7 +264,8 @@ class ReadModelTables:
         from caselog.storage import read_model_segments as columns  # noqa: PLC0415
         from caselog.storage.read_model_arrow import fetch_rows  # noqa: PLC0415
 
-        with snapshot(self.engine) as conn:
+        # A few streams' rows are one statement; a municipality's are several, read as one.
+        with self.engine.connect() if streams is not None else snapshot(self.engine) as conn:
             if not self._by_id:
                 self._load_texts(conn)
             if streams is None:
@@ -313,16 +314,17 @@ class ReadModelTables:
         """
         from caselog.storage import read_model_segments as columns  # noqa: PLC0415
 
-        with snapshot(self.engine) as conn:
-            if streams is None:
+        if streams is None:
+            with snapshot(self.engine) as conn:
                 return columns.summary(
                     conn, on=on, known_at=known_at, rule_ids=rule_ids, statuses=statuses
                 )
-            query = (
-                select(rows.c.rule_id, rows.c.status, func.count())
-                .where(*self._filters(on, known_at, streams, rule_ids, statuses))
-                .group_by(rows.c.rule_id, rows.c.status)
-            )
+        query = (
+            select(rows.c.rule_id, rows.c.status, func.count())
+            .where(*self._filters(on, known_at, streams, rule_ids, statuses))
+            .group_by(rows.c.rule_id, rows.c.status)
+        )
+        with self.engine.connect() as conn:
             return {(rule, Status(status)): n for rule, status, n in conn.execute(query)}
 
     @staticmethod
