@@ -33,7 +33,7 @@ import warnings
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pytest
 
@@ -237,7 +237,7 @@ def dump(path: Path) -> Dump:
     return tables
 
 
-def segment_rows(path: Path) -> list[tuple[object, ...]]:
+def segment_rows(path: Path) -> list[tuple[Any, ...]]:
     """The rows the segments hold of clean streams (`ROW_COLUMNS`), sorted as `dump` sorts."""
     with closing(sqlite3.connect(path)) as conn:
         blobs = conn.execute("SELECT findings, others FROM caselog_rm_segments").fetchall()

@@ -63,20 +63,21 @@ def counts(path: Path) -> tuple[int, int]:
 def assert_as_replayed(log: CaseLog) -> None:
     """Every whole-municipality question gets the replay's answer, from the read models."""
     for on, known in QUESTIONS:
-        asked = {"on": on, "known_at": known}
+        asked = f"on={on}, known_at={known}"
         with warnings.catch_warnings():
             warnings.simplefilter("error", ReferenceNotice)
-            every = log.obligations(**asked)
-            findings = log.obligations(**asked, status=FINDINGS)
-            summary = log.summary(**asked)
-            listed = log.cases(**asked)
-        replayed = log.obligations(**asked, reference=True)
+            every = log.obligations(on=on, known_at=known)
+            findings = log.obligations(on=on, known_at=known, status=FINDINGS)
+            summary = log.summary(on=on, known_at=known)
+            listed = log.cases(on=on, known_at=known)
+        replayed = log.obligations(on=on, known_at=known, reference=True)
         assert every.to_arrow().equals(replayed.to_arrow()), asked
         assert every.rows == replayed.rows, asked
         wanted = [o for o in replayed.rows if o.status in FINDINGS]
         assert findings.rows == tuple(wanted), asked
         assert summary == Counter((o.rule_id, o.status) for o in replayed.rows), asked
-        assert list(listed.items()) == list(log.cases(**asked, reference=True).items()), asked
+        listed_then = log.cases(on=on, known_at=known, reference=True)
+        assert list(listed.items()) == list(listed_then.items()), asked
 
 
 def test_segments_dirty_streams_and_compaction_answer_as_the_replay(tmp_path: Path) -> None:
