@@ -85,8 +85,7 @@ class CaseLog(StatisticsQuestions, ComplianceQuestions):
         self.read_models = ReadModels(store, self.settings, self.clock)
         self._matters = MatterStreams(store)
         self.upkeep = True
-        """Whether writes keep the read models current (a bulk load may turn it off and
-        call `read_models.catch_up()` once at the end)."""
+        """Whether writes keep the read models current (a bulk load turns it off)."""
 
     @property
     def url(self) -> str:

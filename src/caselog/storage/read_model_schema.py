@@ -27,8 +27,12 @@ from sqlalchemy import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     import pyarrow as pa
     from sqlalchemy import ColumnElement
+
+    from caselog.rules.model import Status
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 LOCK_KEY: Final = 0x6361_7365_6C6F_67
@@ -176,6 +180,25 @@ def holding(table: Table, on: date, known_at: datetime) -> ColumnElement[bool]:
         table.c.known_from <= moment,
         table.c.known_to > moment,
     )
+
+
+def answering(
+    on: date,
+    known_at: datetime,
+    *,
+    streams: Collection[str] | None = None,
+    rule_ids: Collection[str] | None = None,
+    statuses: Collection[Status] | None = None,
+) -> list[ColumnElement[bool]]:
+    """The conditions on `caselog_rm_rows` of a question: the point, then its filters."""
+    found = [holding(rows, on, known_at)]
+    if streams is not None:
+        found.append(rows.c.stream.in_(list(streams)))
+    if rule_ids is not None:
+        found.append(rows.c.rule_id.in_(list(rule_ids)))
+    if statuses is not None:
+        found.append(rows.c.status.in_([s.value for s in statuses]))
+    return found
 
 
 def instant(value: datetime) -> int:

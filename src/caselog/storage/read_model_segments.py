@@ -45,9 +45,9 @@ from caselog.storage.read_model_arrow import STORED_SCHEMA, as_arrow, fetch_tupl
 from caselog.storage.read_model_schema import (
     STORED_COLUMNS,
     STRING_COLUMNS,
+    answering,
     day,
     dirty,
-    holding,
     instant,
     rows,
     segments,
@@ -271,7 +271,8 @@ def _held(
     table instead, merged into their segment's place.
     """
     names = _dirty(conn)
-    late = _rows_of(conn, names, *_filters(on, known_at, rule_ids, statuses)) if names else None
+    where = answering(on, known_at, rule_ids=rule_ids, statuses=statuses)
+    late = _rows_of(conn, names, *where) if names else None
     gone = pa.array(names, pa.string())
     firsts = list(conn.execute(select(segments.c.first_stream).order_by("first_stream")).scalars())
     blobs = conn.execute(select(*(segments.c[h] for h in halves)).order_by("first_stream"))
@@ -306,21 +307,6 @@ def _plain(part: pa.Table) -> pa.Table:
     """A segment's rows as plain columns, without `pos`."""
     names = [n for n in part.column_names if n != "pos"]
     return part.select(names).cast(pa.schema([_PLAIN.field(n) for n in names]))
-
-
-def _filters(
-    on: date,
-    known_at: datetime,
-    rule_ids: Collection[str] | None,
-    statuses: Collection[Status] | None,
-) -> list[ColumnElement[bool]]:
-    """A question's conditions on the row table."""
-    found = [holding(rows, on, known_at)]
-    if rule_ids is not None:
-        found.append(rows.c.rule_id.in_(list(rule_ids)))
-    if statuses is not None:
-        found.append(rows.c.status.in_([s.value for s in statuses]))
-    return found
 
 
 def obligations(

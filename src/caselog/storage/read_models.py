@@ -29,6 +29,7 @@ from caselog.storage.read_model_schema import (
     STORED_COLUMNS,
     TEXT_COLUMNS,
     StoredObligations,
+    answering,
     day,
     dirty,
     holding,
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Iterator, Mapping
 
     import pyarrow as pa
-    from sqlalchemy import ColumnElement, Select, TextClause
+    from sqlalchemy import Select
     from sqlalchemy.engine import Connection, Engine
 
     from caselog.rules.model import Obligation
@@ -294,7 +295,7 @@ class ReadModelTables:
         columns = [overdue if n == "days_overdue" else rows.c[n] for n in STORED_COLUMNS]
         return (
             select(*(c.label(n) for c, n in zip(columns, STORED_COLUMNS, strict=True)))
-            .where(*self._filters(on, known_at, streams, rule_ids, statuses))
+            .where(*answering(on, known_at, streams=streams, rule_ids=rule_ids, statuses=statuses))
             .order_by(rows.c.stream, rows.c.rule, rows.c.idx)
         )
 
@@ -321,28 +322,11 @@ class ReadModelTables:
                 )
         query = (
             select(rows.c.rule_id, rows.c.status, func.count())
-            .where(*self._filters(on, known_at, streams, rule_ids, statuses))
+            .where(*answering(on, known_at, streams=streams, rule_ids=rule_ids, statuses=statuses))
             .group_by(rows.c.rule_id, rows.c.status)
         )
         with self.engine.connect() as conn:
             return {(rule, Status(status)): n for rule, status, n in conn.execute(query)}
-
-    @staticmethod
-    def _filters(
-        on: date,
-        known_at: datetime,
-        streams: Collection[str] | None,
-        rule_ids: Collection[str] | None,
-        statuses: Collection[Status] | None,
-    ) -> list[ColumnElement[bool] | TextClause]:
-        found: list[ColumnElement[bool] | TextClause] = [holding(rows, on, known_at)]
-        if streams is not None:
-            found.append(rows.c.stream.in_(list(streams)))
-        if rule_ids is not None:
-            found.append(rows.c.rule_id.in_(list(rule_ids)))
-        if statuses is not None:
-            found.append(rows.c.status.in_([s.value for s in statuses]))
-        return found
 
     def state(self, stream: str, *, on: date, known_at: datetime) -> str | None:
         """The stored case state (JSON) of `stream` on `on` as known at `known_at`."""
